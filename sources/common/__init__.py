@@ -1,0 +1,1 @@
+"""Pieces every connector shares: batches, errors, HTTP with retries, Vietnamese parsing."""
