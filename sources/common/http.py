@@ -110,10 +110,14 @@ class RetryingSession:
                 continue
             if response.status_code in RETRYABLE_STATUS:
                 last_error = f"HTTP {response.status_code}: {response.text[:200]}"
-                self._backoff(attempt, retry_after_seconds(response.headers.get("Retry-After")), url, last_error)
+                self._backoff(
+                    attempt, retry_after_seconds(response.headers.get("Retry-After")), url, last_error
+                )
                 continue
             if response.status_code >= 400:
-                raise SourceError(self.system, _endpoint(url), f"HTTP {response.status_code}: {response.text[:200]}")
+                raise SourceError(
+                    self.system, _endpoint(url), f"HTTP {response.status_code}: {response.text[:200]}"
+                )
             return response
         raise SourceError(self.system, _endpoint(url), last_error)
 
@@ -122,7 +126,9 @@ class RetryingSession:
             return
         delay = retry_after if retry_after is not None else self.policy.delay(attempt, self._rng)
         delay = min(delay, self.policy.max_delay)
-        log.warning("%s: %s failed (%s); retry %d in %.2fs", self.system, _endpoint(url), error, attempt, delay)
+        log.warning(
+            "%s: %s failed (%s); retry %d in %.2fs", self.system, _endpoint(url), error, attempt, delay
+        )
         self._sleep(delay)
 
     def get(self, url: str, **kwargs) -> requests.Response:

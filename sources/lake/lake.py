@@ -1,0 +1,364 @@
+"""Exactly-once batches: stage, commit batch and cursor in one manifest transaction, then move into place.
+
+The commit order is what makes a crash harmless:
+
+1. each source page is staged as a Parquet part under ``_staging/<batch_id>/<table>/``;
+2. at commit, DuckDB rewrites the staged parts into one file per table, dropping rows already in the lake
+   (the overlap window and repeated pages re-deliver rows) — still under ``_staging``;
+3. one SQLite transaction records every table's batch and the stream's new cursor;
+4. the staged folders are renamed into ``raw/``.
+
+A crash before 3 leaves only staging debris, removed on the next open, and the cursor unchanged, so the
+rerun re-extracts the same rows. A crash after 3 is rolled forward on the next open (the renames are
+finished). Readers glob ``raw/`` only, so they never see a half-written batch.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import logging
+import os
+import shutil
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from sources.common.batch import SourceBatch
+from sources.common.crash import maybe_crash
+from sources.common.errors import SchemaDriftError
+from sources.lake.drift import compare_schemas, schema_to_dict
+from sources.lake.manifest import BatchRecord, Manifest
+
+log = logging.getLogger(__name__)
+
+LOAD_COLUMNS = ("_batch_id", "_extracted_at", "_source")
+
+
+@dataclass(frozen=True)
+class TableContract:
+    """How the lake recognises a row it already holds: its key and the version column (update cursor).
+
+    With no key, every batch is taken whole (snapshot tables such as catalogues).
+    """
+
+    key: tuple[str, ...] = ()
+    version: str | None = None
+
+
+@dataclass
+class _TableState:
+    parts: int = 0
+    rows_in: int = 0
+    quarantined: list[dict] = field(default_factory=list)
+    schema: dict[str, str] = field(default_factory=dict)
+
+
+def _now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _new_batch_id() -> str:
+    # Sortable by time, unique across processes.
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+class Lake:
+    def __init__(self, root: Path | str) -> None:
+        self.root = Path(root)
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.manifest = Manifest(self.root / "_manifest.sqlite")
+        self.recover()
+
+    # ---- paths -------------------------------------------------------------------------------------
+    def table_dir(self, system: str, table: str) -> Path:
+        return self.root / "raw" / system / table
+
+    def table_glob(self, system: str, table: str) -> str:
+        return str(self.table_dir(system, table) / "*" / "*.parquet")
+
+    def quarantine_dir(self, system: str, table: str) -> Path:
+        return self.root / "quarantine" / system / table
+
+    def committed_files(self, system: str, table: str) -> list[Path]:
+        return sorted(self.table_dir(system, table).glob("batch=*/*.parquet"))
+
+    # ---- state -------------------------------------------------------------------------------------
+    def cursor(self, system: str, stream: str) -> str | None:
+        return self.manifest.cursor(system, stream)
+
+    def batches(self, system: str | None = None, table: str | None = None) -> list[BatchRecord]:
+        return self.manifest.batches(system, table)
+
+    def recover(self) -> None:
+        """Finish committed moves and drop uncommitted staging left by a crash."""
+        staging = self.root / "_staging"
+        if not staging.exists():
+            return
+        committed = self.manifest.batch_ids()
+        for batch_dir in sorted(p for p in staging.iterdir() if p.is_dir()):
+            if batch_dir.name not in committed:
+                log.warning("lake: dropping uncommitted staged batch %s", batch_dir.name)
+                shutil.rmtree(batch_dir)
+                continue
+            meta = json.loads((batch_dir / "_commit.json").read_text())
+            log.warning("lake: rolling forward committed batch %s", batch_dir.name)
+            _move_into_place(self.root, batch_dir, meta)
+
+    @contextmanager
+    def stream(
+        self, system: str, stream: str, contracts: dict[str, TableContract] | None = None
+    ) -> Iterator[StreamWriter]:
+        """Open one sync of one stream (a cursor shared by one or more tables), locked against others."""
+        lock_path = self.root / "_locks" / f"{system}__{stream}.lock"
+        lock_path.parent.mkdir(parents=True, exist_ok=True)
+        with open(lock_path, "w") as lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError as exc:
+                raise RuntimeError(f"another sync of {system}/{stream} is running") from exc
+            self.recover()
+            writer = StreamWriter(self, system, stream, contracts or {})
+            try:
+                yield writer
+            finally:
+                writer.discard()
+
+    def fingerprint(self, system: str, table: str, key: Sequence[str] = ()) -> str:
+        """A content hash of every committed row without load metadata: equal lakes, equal hashes."""
+        files = self.committed_files(system, table)
+        if not files:
+            return "empty"
+        con = duckdb.connect()
+        try:
+            rel = con.read_parquet([str(f) for f in files], union_by_name=True)
+            cols = [c for c in rel.columns if c not in LOAD_COLUMNS]
+            col_list = ", ".join(f'"{c}"' for c in cols)
+            row = con.execute(
+                f"SELECT count(*), bit_xor(hash({col_list})) FROM read_parquet(?, union_by_name=true)",
+                [[str(f) for f in files]],
+            ).fetchone()
+        finally:
+            con.close()
+        return f"{row[0]}:{row[1]}"
+
+
+class StreamWriter:
+    """Collects one sync's pages for one stream; nothing is visible until :meth:`commit`."""
+
+    def __init__(self, lake: Lake, system: str, stream: str, contracts: dict[str, TableContract]) -> None:
+        self.lake = lake
+        self.system = system
+        self.stream = stream
+        self.contracts = contracts
+        self.batch_id = _new_batch_id()
+        self.started_at = _now()
+        self.extracted_at = datetime.now(UTC)
+        self.cursor_from = lake.cursor(system, stream)
+        self.cursor_to = self.cursor_from
+        self.staging = lake.root / "_staging" / self.batch_id
+        self._tables: dict[str, _TableState] = {}
+        self.committed: list[BatchRecord] | None = None
+
+    def write(self, batch: SourceBatch) -> None:
+        state = self._tables.setdefault(batch.table, _TableState())
+        if batch.cursor is not None and (self.cursor_to is None or batch.cursor > self.cursor_to):
+            self.cursor_to = batch.cursor
+        for q in batch.quarantined:
+            state.quarantined.append({"reason": q.reason, "raw": q.raw, "batch_id": self.batch_id})
+        if batch.data.num_rows == 0 and not state.schema:
+            state.schema = schema_to_dict(batch.data.schema)
+            return
+        if batch.data.num_rows == 0:
+            return
+        table_dir = self.staging / batch.table
+        table_dir.mkdir(parents=True, exist_ok=True)
+        data = self._with_load_metadata(batch)
+        pq.write_table(data, table_dir / f"part-{state.parts:05d}.parquet", compression="zstd")
+        state.parts += 1
+        state.rows_in += batch.data.num_rows
+        for name, typ in schema_to_dict(batch.data.schema).items():
+            if typ != "null" or name not in state.schema:
+                state.schema[name] = typ
+
+    def _with_load_metadata(self, batch: SourceBatch) -> pa.Table:
+        n = batch.data.num_rows
+        table = batch.data
+        for name in LOAD_COLUMNS:
+            if name in table.column_names:
+                table = table.drop_columns([name])
+        return (
+            table.append_column("_batch_id", pa.array([self.batch_id] * n, pa.string()))
+            .append_column("_extracted_at", pa.array([self.extracted_at] * n, pa.timestamp("us", tz="UTC")))
+            .append_column("_source", pa.array([f"{self.system}.{batch.table}"] * n, pa.string()))
+        )
+
+    def commit(self) -> list[BatchRecord]:
+        """Make every staged table visible with the new cursor, or hold the sync back on breaking drift."""
+        records: list[BatchRecord] = []
+        files: dict[str, str] = {}
+        quarantine_files: dict[str, str] = {}
+        drift_errors: list[tuple[str, list[str]]] = []
+        new_schemas: dict[str, dict[str, str]] = {}
+        now = _now()
+        for table, state in sorted(self._tables.items()):
+            known = self.lake.manifest.known_schema(self.system, table)
+            drift = compare_schemas(known, state.schema) if state.parts else None
+            table_stage = self.staging / table
+            rows = 0
+            held_rows = 0
+            size = 0
+            status = "committed"
+            if drift is not None and drift.breaking:
+                status = "quarantined"
+                drift_errors.append((table, drift.describe()))
+                held = table_stage / "held.parquet"
+                _combine_parts(table_stage, held, TableContract(), None)
+                quarantine_files[table] = "held.parquet"
+                held_rows = pq.read_metadata(held).num_rows
+            elif state.parts:
+                final = table_stage / "part-0.parquet.final"
+                rows = _combine_parts(
+                    table_stage,
+                    final,
+                    self.contracts.get(table, TableContract()),
+                    self.lake.committed_files(self.system, table),
+                )
+                if rows:
+                    size = final.stat().st_size
+                    files[table] = "part-0.parquet"
+                    if known is None or (drift and drift.added):
+                        new_schemas[table] = {**(known or {}), **state.schema}
+                else:
+                    final.unlink()
+            if state.quarantined:
+                table_stage.mkdir(parents=True, exist_ok=True)
+                with open(table_stage / "quarantine.jsonl", "w", encoding="utf-8") as fh:
+                    for q in state.quarantined:
+                        fh.write(json.dumps(q, ensure_ascii=False) + "\n")
+            if rows or held_rows or state.quarantined:
+                records.append(
+                    BatchRecord(
+                        batch_id=self.batch_id,
+                        system=self.system,
+                        table=table,
+                        stream=self.stream,
+                        status=status,
+                        rows=rows,
+                        quarantined=len(state.quarantined) + held_rows,
+                        bytes=size,
+                        cursor_from=self.cursor_from,
+                        cursor_to=self.cursor_to,
+                        drift=drift.describe() if drift else [],
+                        started_at=self.started_at,
+                        committed_at=now,
+                    )
+                )
+        cursor_moves = not drift_errors and self.cursor_to != self.cursor_from
+        if not records and not cursor_moves:
+            self.committed = []
+            return []
+        meta = {
+            "system": self.system,
+            "files": files,
+            "held": quarantine_files,
+            "quarantine": [t for t, s in self._tables.items() if s.quarantined],
+        }
+        self.staging.mkdir(parents=True, exist_ok=True)
+        (self.staging / "_commit.json").write_text(json.dumps(meta))
+        for table in files:
+            os.replace(self.staging / table / "part-0.parquet.final", self.staging / table / "part-0.parquet")
+        _fsync_dir(self.staging)
+        maybe_crash("lake.before_manifest")
+        with self.lake.manifest.transaction() as con:
+            for rec in records:
+                Manifest.insert_batch(con, rec)
+            for table, schema in new_schemas.items():
+                Manifest.set_schema(con, self.system, table, schema)
+            if cursor_moves:
+                Manifest.set_cursor(con, self.system, self.stream, self.cursor_to, self.batch_id, now)
+        maybe_crash("lake.after_manifest")
+        _move_into_place(self.lake.root, self.staging, meta)
+        self.committed = records
+        if drift_errors:
+            changes = [f"{t}: {c}" for t, cs in drift_errors for c in cs]
+            raise SchemaDriftError(", ".join(t for t, _ in drift_errors), changes)
+        return records
+
+    def discard(self) -> None:
+        """Drop staging that was never committed (an exception inside the ``with`` block)."""
+        if self.committed is None and self.staging.exists():
+            shutil.rmtree(self.staging)
+
+
+def _combine_parts(stage: Path, out: Path, contract: TableContract, committed: list[Path] | None) -> int:
+    """Rewrite staged parts into one file, dropping versions the lake (or this batch) already holds."""
+    parts = sorted(str(p) for p in stage.glob("part-*.parquet"))
+    con = duckdb.connect()
+    try:
+        con.execute("SET preserve_insertion_order = true")
+        con.execute("SET memory_limit = '1GB'")
+        con.execute(f"SET temp_directory = '{stage / '_spill'}'")
+        src = "read_parquet(?, union_by_name = true, filename = '_f', file_row_number = true)"
+        args: list = [parts]
+        if contract.key:
+            ident = [*contract.key, *([contract.version] if contract.version else [])]
+            cols = ", ".join(f'"{c}"' for c in ident)
+            query = (
+                f"SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY {cols} ORDER BY _f, file_row_number) AS _rn "
+                f"FROM {src}) s WHERE _rn = 1"
+            )
+            if committed:
+                on = " AND ".join(f's."{c}" IS NOT DISTINCT FROM c."{c}"' for c in ident)
+                query += f" AND NOT EXISTS (SELECT 1 FROM read_parquet(?, union_by_name = true) c WHERE {on})"
+                args.append([str(p) for p in committed])
+            query = f"SELECT * EXCLUDE (_f, file_row_number, _rn) FROM ({query}) ORDER BY _f, file_row_number"
+        else:
+            query = f"SELECT * EXCLUDE (_f, file_row_number) FROM {src} ORDER BY _f, file_row_number"
+        rows = con.execute(f"COPY ({query}) TO '{out}' (FORMAT parquet, COMPRESSION zstd)", args).fetchone()[
+            0
+        ]
+    finally:
+        con.close()
+    with open(out, "rb") as fh:
+        os.fsync(fh.fileno())
+    return int(rows)
+
+
+def _move_into_place(root: Path, staging: Path, meta: dict) -> None:
+    system = meta["system"]
+    for table in meta["files"]:
+        src = staging / table / "part-0.parquet"
+        dest_dir = root / "raw" / system / table / f"batch={staging.name}"
+        if src.exists():
+            dest_dir.mkdir(parents=True, exist_ok=True)
+            os.replace(src, dest_dir / "part-0.parquet")
+            _fsync_dir(dest_dir)
+    for table, name in meta.get("held", {}).items():
+        src = staging / table / name
+        if src.exists():
+            qdir = root / "quarantine" / system / table
+            qdir.mkdir(parents=True, exist_ok=True)
+            os.replace(src, qdir / f"batch={staging.name}.parquet")
+    for table in meta.get("quarantine", []):
+        src = staging / table / "quarantine.jsonl"
+        if src.exists():
+            qdir = root / "quarantine" / system / table
+            qdir.mkdir(parents=True, exist_ok=True)
+            os.replace(src, qdir / f"batch={staging.name}.jsonl")
+    shutil.rmtree(staging, ignore_errors=True)

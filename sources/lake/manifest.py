@@ -1,0 +1,178 @@
+"""The batch manifest: which batches are committed, the cursor each stream has reached, known schemas.
+
+SQLite, because a batch and its new cursor must become visible in one transaction, and SQLite gives that
+with a single local file that needs no server.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS batches (
+    batch_id      TEXT NOT NULL,
+    system        TEXT NOT NULL,
+    table_name    TEXT NOT NULL,
+    stream        TEXT NOT NULL,
+    status        TEXT NOT NULL,          -- committed | quarantined
+    rows          INTEGER NOT NULL,
+    quarantined   INTEGER NOT NULL,
+    bytes         INTEGER NOT NULL,
+    cursor_from   TEXT,
+    cursor_to     TEXT,
+    drift         TEXT NOT NULL,          -- JSON list of drift descriptions
+    started_at    TEXT NOT NULL,
+    committed_at  TEXT NOT NULL,
+    PRIMARY KEY (batch_id, table_name)
+);
+CREATE TABLE IF NOT EXISTS cursors (
+    system     TEXT NOT NULL,
+    stream     TEXT NOT NULL,
+    cursor     TEXT,
+    batch_id   TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (system, stream)
+);
+CREATE TABLE IF NOT EXISTS schemas (
+    system     TEXT NOT NULL,
+    table_name TEXT NOT NULL,
+    schema     TEXT NOT NULL,             -- JSON column -> Arrow type
+    PRIMARY KEY (system, table_name)
+);
+"""
+
+
+@dataclass(frozen=True)
+class BatchRecord:
+    batch_id: str
+    system: str
+    table: str
+    stream: str
+    status: str
+    rows: int
+    quarantined: int
+    bytes: int
+    cursor_from: str | None
+    cursor_to: str | None
+    drift: list[str]
+    started_at: str
+    committed_at: str
+
+
+class Manifest:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with self._connect() as con:
+            con.executescript(_SCHEMA)
+
+    def _connect(self) -> sqlite3.Connection:
+        con = sqlite3.connect(self.path, timeout=60, isolation_level=None)
+        con.execute("PRAGMA journal_mode=WAL")
+        con.execute("PRAGMA synchronous=FULL")
+        return con
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        con = self._connect()
+        try:
+            con.execute("BEGIN IMMEDIATE")
+            yield con
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        finally:
+            con.close()
+
+    def cursor(self, system: str, stream: str) -> str | None:
+        with self._connect() as con:
+            row = con.execute(
+                "SELECT cursor FROM cursors WHERE system = ? AND stream = ?", (system, stream)
+            ).fetchone()
+        return row[0] if row else None
+
+    def known_schema(self, system: str, table: str) -> dict[str, str] | None:
+        with self._connect() as con:
+            row = con.execute(
+                "SELECT schema FROM schemas WHERE system = ? AND table_name = ?", (system, table)
+            ).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def batch_ids(self) -> set[str]:
+        with self._connect() as con:
+            return {r[0] for r in con.execute("SELECT DISTINCT batch_id FROM batches")}
+
+    def batches(self, system: str | None = None, table: str | None = None) -> list[BatchRecord]:
+        sql = "SELECT * FROM batches WHERE 1=1"
+        args: list[str] = []
+        if system is not None:
+            sql += " AND system = ?"
+            args.append(system)
+        if table is not None:
+            sql += " AND table_name = ?"
+            args.append(table)
+        sql += " ORDER BY committed_at, batch_id, table_name"
+        with self._connect() as con:
+            rows = con.execute(sql, args).fetchall()
+        return [
+            BatchRecord(
+                batch_id=r[0],
+                system=r[1],
+                table=r[2],
+                stream=r[3],
+                status=r[4],
+                rows=r[5],
+                quarantined=r[6],
+                bytes=r[7],
+                cursor_from=r[8],
+                cursor_to=r[9],
+                drift=json.loads(r[10]),
+                started_at=r[11],
+                committed_at=r[12],
+            )
+            for r in rows
+        ]
+
+    @staticmethod
+    def insert_batch(con: sqlite3.Connection, rec: BatchRecord) -> None:
+        con.execute(
+            "INSERT INTO batches VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                rec.batch_id,
+                rec.system,
+                rec.table,
+                rec.stream,
+                rec.status,
+                rec.rows,
+                rec.quarantined,
+                rec.bytes,
+                rec.cursor_from,
+                rec.cursor_to,
+                json.dumps(rec.drift, ensure_ascii=False),
+                rec.started_at,
+                rec.committed_at,
+            ),
+        )
+
+    @staticmethod
+    def set_cursor(
+        con: sqlite3.Connection, system: str, stream: str, cursor: str | None, batch_id: str, at: str
+    ) -> None:
+        con.execute(
+            "INSERT INTO cursors VALUES (?,?,?,?,?) ON CONFLICT(system, stream) DO UPDATE SET "
+            "cursor = excluded.cursor, batch_id = excluded.batch_id, updated_at = excluded.updated_at",
+            (system, stream, cursor, batch_id, at),
+        )
+
+    @staticmethod
+    def set_schema(con: sqlite3.Connection, system: str, table: str, schema: dict[str, str]) -> None:
+        con.execute(
+            "INSERT INTO schemas VALUES (?,?,?) ON CONFLICT(system, table_name) DO UPDATE SET schema = excluded.schema",
+            (system, table, json.dumps(schema, ensure_ascii=False, sort_keys=True)),
+        )
