@@ -59,6 +59,7 @@ class _TableState:
     rows_in: int = 0
     quarantined: list[dict] = field(default_factory=list)
     schema: dict[str, str] = field(default_factory=dict)
+    arrow_schema: pa.Schema | None = None
 
 
 def _now() -> str:
@@ -181,6 +182,8 @@ class StreamWriter:
             self.cursor_to = batch.cursor
         for q in batch.quarantined:
             state.quarantined.append({"reason": q.reason, "raw": q.raw, "batch_id": self.batch_id})
+        if state.arrow_schema is None:
+            state.arrow_schema = self._with_load_metadata(batch.table, batch.data.slice(0, 0)).schema
         if batch.data.num_rows == 0 and not state.schema:
             state.schema = schema_to_dict(batch.data.schema)
             return
@@ -188,7 +191,7 @@ class StreamWriter:
             return
         table_dir = self.staging / batch.table
         table_dir.mkdir(parents=True, exist_ok=True)
-        data = self._with_load_metadata(batch)
+        data = self._with_load_metadata(batch.table, batch.data)
         pq.write_table(data, table_dir / f"part-{state.parts:05d}.parquet", compression="zstd")
         state.parts += 1
         state.rows_in += batch.data.num_rows
@@ -196,16 +199,13 @@ class StreamWriter:
             if typ != "null" or name not in state.schema:
                 state.schema[name] = typ
 
-    def _with_load_metadata(self, batch: SourceBatch) -> pa.Table:
-        n = batch.data.num_rows
-        table = batch.data
-        for name in LOAD_COLUMNS:
-            if name in table.column_names:
-                table = table.drop_columns([name])
+    def _with_load_metadata(self, name: str, table: pa.Table) -> pa.Table:
+        n = table.num_rows
+        table = table.drop_columns([c for c in LOAD_COLUMNS if c in table.column_names])
         return (
             table.append_column("_batch_id", pa.array([self.batch_id] * n, pa.string()))
             .append_column("_extracted_at", pa.array([self.extracted_at] * n, pa.timestamp("us", tz="UTC")))
-            .append_column("_source", pa.array([f"{self.system}.{batch.table}"] * n, pa.string()))
+            .append_column("_source", pa.array([f"{self.system}.{name}"] * n, pa.string()))
         )
 
     def commit(self) -> list[BatchRecord]:
@@ -246,12 +246,19 @@ class StreamWriter:
                         new_schemas[table] = {**(known or {}), **state.schema}
                 else:
                     final.unlink()
+            elif state.arrow_schema is not None and not self.lake.committed_files(self.system, table):
+                # A table that has never had a row still gets an empty, typed file, so that the warehouse
+                # can read it (a glob with no files is an error) and its columns are known.
+                table_stage.mkdir(parents=True, exist_ok=True)
+                pq.write_table(state.arrow_schema.empty_table(), table_stage / "part-0.parquet.final")
+                files[table] = "part-0.parquet"
+                new_schemas[table] = state.schema
             if state.quarantined:
                 table_stage.mkdir(parents=True, exist_ok=True)
                 with open(table_stage / "quarantine.jsonl", "w", encoding="utf-8") as fh:
                     for q in state.quarantined:
                         fh.write(json.dumps(q, ensure_ascii=False) + "\n")
-            if rows or held_rows or state.quarantined:
+            if rows or held_rows or state.quarantined or table in files:
                 records.append(
                     BatchRecord(
                         batch_id=self.batch_id,

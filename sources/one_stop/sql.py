@@ -187,6 +187,8 @@ class OneStopSqlConnector:
                     self.system, f"SELECT {table.name}", f"{type(exc).__name__}: {exc}"
                 ) from exc
             if not page:
+                if last is None:
+                    yield page  # an empty first page still tells the lake the table's columns
                 return
             yield page
             if len(page) < self.page_size:
