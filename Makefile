@@ -1,0 +1,79 @@
+# The Huế data platform. Two commands matter: `make run` and `make test`; both set everything up first.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+SANDBOX_DIR ?= data/sandbox
+SCENARIO ?= calibrated
+TABLES ?= 597
+UI_PORT ?= 3000
+PORTAL_PORT ?= 8088
+
+# Default locations (override any of them in the environment or in .env); absolute for child processes.
+export HUE_DATA_DIR ?= $(CURDIR)/data
+export HUE_LAKE_DIR ?= $(CURDIR)/data/lake
+export HUE_WAREHOUSE_PATH ?= $(CURDIR)/data/warehouse.duckdb
+export HUE_PORTAL_DIR ?= $(CURDIR)/data/portal
+export HUE_QUALITY_DIR ?= $(CURDIR)/data/quality
+export DAGSTER_HOME ?= $(CURDIR)/data/dagster_home
+
+DBT_SOURCES := $(shell find dbt_project/models dbt_project/macros dbt_project/seeds -type f 2>/dev/null) dbt_project/dbt_project.yml
+MANIFEST := dbt_project/target/manifest.json
+
+.PHONY: help venv prepare run test ui portal lint sandbox-up sandbox-down clean
+
+help:
+	@echo "make run     - start the sandbox, run the nightly job end to end on DuckDB, print the summary"
+	@echo "make test    - install what is missing and run the whole test suite (what CI runs)"
+	@echo "make ui      - Dagster UI on http://127.0.0.1:$(UI_PORT)"
+	@echo "make portal  - the open-data portal on http://127.0.0.1:$(PORTAL_PORT)"
+	@echo "make lint    - ruff"
+
+# A virtualenv from the lock file; rebuilt whenever the lock or pyproject changes.
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	@touch $@
+
+venv: $(STAMP)
+
+# dbt's manifest is prepared ahead of time: Dagster loads it instead of parsing ~600 models at import.
+$(MANIFEST): $(STAMP) $(DBT_SOURCES)
+	cd dbt_project && ../$(VENV)/bin/dbt parse --profiles-dir . --quiet
+	@touch $@
+
+prepare: $(MANIFEST)
+	@mkdir -p $(DAGSTER_HOME)
+
+run: prepare
+	@trap '$(PY) -m sandbox down --data-dir $(SANDBOX_DIR) >/dev/null 2>&1' EXIT; \
+	$(PY) -m sandbox up --data-dir $(SANDBOX_DIR) --scenario $(SCENARIO) --tables $(TABLES) && \
+	set -a && source $(SANDBOX_DIR)/sandbox.env && set +a && \
+	$(PY) -m orchestration.run
+
+test: prepare
+	bash .ci/setup-system
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+ui: prepare
+	$(VENV)/bin/dagster dev -h 127.0.0.1 -p $(UI_PORT) -w workspace.yaml
+
+portal: venv
+	$(PY) -m portal.server --root $(HUE_PORTAL_DIR) --host 127.0.0.1 --port $(PORTAL_PORT)
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+sandbox-up: venv
+	$(PY) -m sandbox up --data-dir $(SANDBOX_DIR) --scenario $(SCENARIO) --tables $(TABLES)
+
+sandbox-down: venv
+	$(PY) -m sandbox down --data-dir $(SANDBOX_DIR)
+
+clean:
+	rm -rf data dbt_project/target dbt_project/logs

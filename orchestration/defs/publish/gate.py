@@ -1,0 +1,112 @@
+"""The gate (cổng kiểm soát chất lượng): blocking checks on the exact table each publisher reads.
+
+Three checks per published dataset, each ``blocking=True`` so that a failure stops the publish asset in
+the same run and the previous version stays live: the dataset's Great Expectations suite, the PII scan,
+and the row-count guard against the last published version.
+"""
+
+
+import dagster as dg
+
+from orchestration.defs.publish.catalog import PublishedDataset, published_datasets
+from orchestration.lib.environment import EXPECTATIONS_DIR
+from orchestration.resources import PortalResource, QualityResource, WarehouseResource
+
+
+def read_warehouse_table(warehouse: WarehouseResource, table: str):
+    """The table as Arrow, read through a short read-only connection (dbt has finished writing)."""
+    import duckdb
+
+    con = duckdb.connect(str(warehouse.file), read_only=True)
+    try:
+        return con.sql(f"select * from {table}").to_arrow_table()
+    finally:
+        con.close()
+
+
+def _expectations_check(dataset: PublishedDataset) -> dg.AssetChecksDefinition:
+    @dg.asset_check(
+        name="expectations",
+        asset=dg.AssetKey([dataset.asset]),
+        blocking=True,
+        description=f"Great Expectations suite {dataset.suite} on {dataset.warehouse_table}",
+    )
+    def _check(warehouse: WarehouseResource, quality: QualityResource) -> dg.AssetCheckResult:
+        from expectations.results import write_result
+        from expectations.runner import validate_table
+
+        summary = validate_table(
+            EXPECTATIONS_DIR / dataset.suite,
+            table=dataset.warehouse_table,
+            duckdb_path=warehouse.file,
+            dataset=dataset.slug,
+        )
+        path = write_result(summary, quality.directory)
+        return dg.AssetCheckResult(
+            passed=summary.success,
+            severity=dg.AssetCheckSeverity.ERROR,
+            metadata={
+                "expectations_run": summary.expectations_run,
+                "failed": summary.failed,
+                "unexpected_counts": dg.MetadataValue.json(summary.unexpected_counts),
+                "rows": summary.row_count or 0,
+                "result_file": dg.MetadataValue.path(str(path)),
+            },
+        )
+
+    return _check
+
+
+def _pii_check(dataset: PublishedDataset) -> dg.AssetChecksDefinition:
+    @dg.asset_check(
+        name="pii_scan",
+        asset=dg.AssetKey([dataset.asset]),
+        blocking=True,
+        description="No personal data may be published (Decree 47/2020, Decree 13/2023)",
+    )
+    def _check(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+        from expectations.pii import scan_table
+
+        table = read_warehouse_table(warehouse, dataset.warehouse_table)
+        report = scan_table(table, dataset=dataset.slug)
+        return dg.AssetCheckResult(
+            passed=not report.hits,
+            severity=dg.AssetCheckSeverity.ERROR,
+            metadata={
+                "hits": len(report.hits),
+                "columns_scanned": table.num_columns,
+                "samples": dg.MetadataValue.json([str(h) for h in report.hits[:10]]),
+            },
+        )
+
+    return _check
+
+
+def _row_count_check(dataset: PublishedDataset) -> dg.AssetChecksDefinition:
+    @dg.asset_check(
+        name="row_count_guard",
+        asset=dg.AssetKey([dataset.asset]),
+        blocking=True,
+        description=f"Held for review when the row count moves more than {dataset.max_row_change_ratio:.0%}",
+    )
+    def _check(warehouse: WarehouseResource, portal: PortalResource) -> dg.AssetCheckResult:
+        from expectations.guard import check_row_count
+
+        table = read_warehouse_table(warehouse, dataset.warehouse_table)
+        current = portal.store().current(dataset.slug)
+        previous = current.rows if current is not None else None
+        result = check_row_count(previous, table.num_rows, max_change_ratio=dataset.max_row_change_ratio)
+        return dg.AssetCheckResult(
+            passed=result.passed,
+            severity=dg.AssetCheckSeverity.ERROR,
+            metadata={"previous_rows": previous or 0, "new_rows": table.num_rows, "reason": result.reason},
+        )
+
+    return _check
+
+
+def gate_checks() -> list[dg.AssetChecksDefinition]:
+    checks = []
+    for dataset in published_datasets():
+        checks += [_expectations_check(dataset), _pii_check(dataset), _row_count_check(dataset)]
+    return checks

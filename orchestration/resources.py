@@ -1,0 +1,92 @@
+"""Dagster resources, each configured from the environment through EnvVar (nothing read at import).
+
+Resources hand plain-Python objects (connectors, the lake, the portal store) to assets: Dagster code
+never speaks HTTP or SQL to a source itself.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import dagster as dg
+
+from orchestration.lib.environment import resolve_path
+
+
+class LakeResource(dg.ConfigurableResource):
+    """The lake of immutable Parquet batches (HUE_LAKE_DIR)."""
+
+    root: str
+
+    def lake(self):
+        from sources.lake import Lake
+
+        return Lake(resolve_path(self.root))
+
+
+class OneStopResource(dg.ConfigurableResource):
+    """The one-stop system (hệ thống một cửa): its database URL (HUE_ONE_STOP_DB_URL)."""
+
+    db_url: str
+    page_size: int = 5000
+    overlap_minutes: int = 10
+
+    def connector(self):
+        from sources.one_stop.sql import OneStopSqlConnector
+
+        url = self.db_url
+        if url.startswith("sqlite:///") and not url.startswith("sqlite:////"):
+            url = "sqlite:///" + str(resolve_path(url.removeprefix("sqlite:///")))
+        return OneStopSqlConnector(url, page_size=self.page_size, overlap=timedelta(minutes=self.overlap_minutes))
+
+
+class WarehouseResource(dg.ConfigurableResource):
+    """The embedded DuckDB warehouse file (HUE_WAREHOUSE_PATH) that checks and publication read."""
+
+    path: str
+
+    @property
+    def file(self) -> Path:
+        return resolve_path(self.path)
+
+
+class PortalResource(dg.ConfigurableResource):
+    """The open-data portal store (HUE_PORTAL_DIR): the only way into it is the publish assets."""
+
+    root: str
+
+    def store(self):
+        from portal.store import PortalStore
+
+        return PortalStore(resolve_path(self.root))
+
+
+class QualityResource(dg.ConfigurableResource):
+    """Where validation results and the offline quality report are written (HUE_QUALITY_DIR)."""
+
+    results_dir: str
+
+    @property
+    def directory(self) -> Path:
+        path = resolve_path(self.results_dir)
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+
+
+def build_resources() -> dict[str, object]:
+    from dagster_dbt import DbtCliResource
+
+    from orchestration.lib.dbt.project import dbt_project
+
+    # The dbt beside this interpreter: the venv's dbt is the one pinned with our adapters, whatever PATH says.
+    dbt_executable = str(Path(sys.executable).parent / "dbt")
+    return {
+        "lake": LakeResource(root=dg.EnvVar("HUE_LAKE_DIR")),
+        "one_stop": OneStopResource(db_url=dg.EnvVar("HUE_ONE_STOP_DB_URL")),
+        "warehouse": WarehouseResource(path=dg.EnvVar("HUE_WAREHOUSE_PATH")),
+        "portal": PortalResource(root=dg.EnvVar("HUE_PORTAL_DIR")),
+        "quality": QualityResource(results_dir=dg.EnvVar("HUE_QUALITY_DIR")),
+        "dbt": DbtCliResource(project_dir=dbt_project(), dbt_executable=dbt_executable),
+    }

@@ -1,0 +1,109 @@
+"""The morning summary of a nightly run: what came in, what was held back, what was published.
+
+Pure over the run's events, so it is unit-tested on hand-made events and printed by ``make run``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import dagster as dg
+
+
+@dataclass
+class RunSummary:
+    success: bool
+    ingested: dict[str, dict] = field(default_factory=dict)  # "system/table" → rows, quarantined, drift
+    checks: list[tuple[str, str, bool]] = field(default_factory=list)  # asset, check, passed
+    published: dict[str, dict] = field(default_factory=dict)  # slug → published, version, reason
+    step_seconds: dict[str, float] = field(default_factory=dict)
+    failed_steps: list[str] = field(default_factory=list)
+
+    @property
+    def checks_failed(self) -> int:
+        return sum(1 for *_, passed in self.checks if not passed)
+
+    @property
+    def ok(self) -> bool:
+        return self.success and self.checks_failed == 0 and not self.failed_steps
+
+
+def _value(entry) -> object:
+    return getattr(entry, "value", entry)
+
+
+def summarise(events: Iterable[dg.DagsterEvent | dg.EventLogEntry], success: bool) -> RunSummary:
+    summary = RunSummary(success=success)
+    started: dict[str, float] = {}
+    for item in events:
+        event = item.dagster_event if isinstance(item, dg.EventLogEntry) else item
+        timestamp = item.timestamp if isinstance(item, dg.EventLogEntry) else None
+        if event is None:
+            continue
+        if event.event_type == dg.DagsterEventType.ASSET_MATERIALIZATION:
+            mat = event.event_specific_data.materialization
+            key = mat.asset_key.to_user_string()
+            meta = {k: _value(v) for k, v in mat.metadata.items()}
+            if key.startswith("portal/"):
+                summary.published[key.removeprefix("portal/")] = meta
+            elif "batch_id" in meta:
+                summary.ingested[key] = meta
+        elif event.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION:
+            ev = event.event_specific_data
+            summary.checks.append((ev.asset_key.to_user_string(), ev.check_name, ev.passed))
+        elif event.event_type == dg.DagsterEventType.STEP_START and timestamp is not None:
+            started[event.step_key] = timestamp
+        elif event.event_type in (dg.DagsterEventType.STEP_SUCCESS, dg.DagsterEventType.STEP_FAILURE):
+            if timestamp is not None and event.step_key in started:
+                summary.step_seconds[event.step_key] = round(timestamp - started[event.step_key], 2)
+            if event.event_type == dg.DagsterEventType.STEP_FAILURE:
+                summary.failed_steps.append(event.step_key)
+    return summary
+
+
+def _fmt(n: object) -> str:
+    """Vietnamese thousands separator: 106071 → 106.071."""
+    return f"{n:,}".replace(",", ".") if isinstance(n, int) else str(n)
+
+
+def render(summary: RunSummary, outputs: dict[str, str]) -> str:
+    lines = ["", "═" * 78, " Tóm tắt lần chạy hằng đêm — nightly run summary", "═" * 78]
+    lines.append(f" Kết quả / result: {'THÀNH CÔNG (ok)' if summary.ok else 'THẤT BẠI (failed)'}")
+    lines.append("")
+    lines.append(" Nguồn / sources                                   rows  quarantined  drift")
+    if not summary.ingested:
+        lines.append("   (nothing new from any source)")
+    for key, meta in sorted(summary.ingested.items()):
+        drift = ", ".join(meta.get("drift") or []) or "-"
+        lines.append(f"   {key:<44} {_fmt(meta.get('rows', 0)):>8} {_fmt(meta.get('quarantined', 0)):>12}  {drift}")
+    total_q = sum(int(m.get("quarantined", 0)) for m in summary.ingested.values())
+    lines.append(f"   rows quarantined in all: {_fmt(total_q)}")
+    lines.append("")
+    passed = len(summary.checks) - summary.checks_failed
+    lines.append(f" Kiểm tra / checks: {passed} passed, {summary.checks_failed} failed")
+    for asset, check, ok in summary.checks:
+        if not ok:
+            lines.append(f"   FAILED {asset}:{check}")
+    lines.append("")
+    lines.append(" Công bố / publications")
+    if not summary.published:
+        lines.append("   (nothing published in this run)")
+    for slug, meta in sorted(summary.published.items()):
+        state = f"new version {meta.get('version')}" if meta.get("published") else f"unchanged ({meta.get('reason')})"
+        lines.append(f"   {slug}: {state}, {_fmt(meta.get('rows', 0))} rows")
+    if summary.failed_steps:
+        lines.append("")
+        lines.append(" Failed steps: " + ", ".join(summary.failed_steps))
+    slowest = sorted(summary.step_seconds.items(), key=lambda kv: -kv[1])[:5]
+    if slowest:
+        lines.append("")
+        lines.append(" Bước chậm nhất / slowest steps")
+        for step, seconds in slowest:
+            lines.append(f"   {step:<60} {seconds:>7.2f} s")
+    lines.append("")
+    lines.append(" Kết quả nằm ở / outputs")
+    for name, path in outputs.items():
+        lines.append(f"   {name:<22} {path}")
+    lines.append("═" * 78)
+    return "\n".join(lines)

@@ -1,0 +1,28 @@
+"""The morning summary reads right, in Vietnamese notation, and says failed when anything failed."""
+
+from __future__ import annotations
+
+from orchestration.summary import RunSummary, render
+
+
+def test_render_lists_sources_checks_publications_and_outputs():
+    summary = RunSummary(
+        success=True,
+        ingested={"one_stop/dossiers": {"rows": 106071, "quarantined": 12, "drift": ["column added: X"]}},
+        checks=[("rpt_dossier_kpis_monthly", "expectations", True), ("rpt_dossier_kpis_monthly", "pii_scan", False)],
+        published={"chi-so": {"published": True, "version": "v1", "rows": 48}},
+        step_seconds={"one_stop_ingest": 3.5, "warehouse_dbt_assets": 20.25},
+    )
+    text = render(summary, {"portal store": "/data/portal"})
+    assert "106.071" in text and "12" in text and "column added: X" in text
+    assert "1 passed, 1 failed" in text and "FAILED rpt_dossier_kpis_monthly:pii_scan" in text
+    assert "chi-so: new version v1, 48 rows" in text
+    assert text.index("warehouse_dbt_assets") < text.index("one_stop_ingest")  # slowest first
+    assert "/data/portal" in text
+    assert not summary.ok and "THẤT BẠI" in text
+
+
+def test_ok_needs_success_and_no_failed_check_or_step():
+    assert RunSummary(success=True).ok
+    assert not RunSummary(success=False).ok
+    assert not RunSummary(success=True, failed_steps=["x"]).ok
