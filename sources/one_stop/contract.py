@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 
+import pyarrow as pa
+
 from sources.lake.lake import TableContract
 
 SYSTEM = "one_stop"
@@ -64,20 +66,26 @@ def _as_int(value: object) -> int | None:
     return None
 
 
-def dossier_problem(row: dict) -> str | None:
-    """The reason a dossier row breaks the contract, or None when it is fine."""
+def dossier_problem(row: dict, retyped: frozenset[str] = frozenset()) -> str | None:
+    """The reason a dossier row breaks the contract, or None when it is fine.
+
+    Columns in ``retyped`` arrived with another type for the whole page: that is schema drift, judged for
+    the batch by the lake, not a fault of each row.
+    """
     if not row.get("MaHoSo"):
         return "missing MaHoSo"
     if not row.get("MaTTHC"):
         return "missing MaTTHC"
     status = _as_int(row.get("TrangThaiHoSo"))
-    if status is None or not 1 <= status <= 10:
+    if "TrangThaiHoSo" not in retyped and (status is None or not 1 <= status <= 10):
         return f"TrangThaiHoSo not in 1..10: {row.get('TrangThaiHoSo')!r}"
     channel = row.get("KenhThucHien")
-    if channel not in (None, "") and _as_int(channel) not in (1, 2, 3):
+    if "KenhThucHien" not in retyped and channel not in (None, "") and _as_int(channel) not in (1, 2, 3):
         return f"KenhThucHien not in 1..3: {channel!r}"
     for name in (*DOSSIER_TIMESTAMPS, "NgayCapNhat"):
         value = row.get(name)
+        if name in retyped:
+            continue
         if value in (None, ""):
             continue
         try:
@@ -87,3 +95,66 @@ def dossier_problem(row: dict) -> str | None:
     if not row.get("NgayCapNhat"):
         return "missing NgayCapNhat"
     return None
+
+
+# ---- the DVCQG record, as Arrow --------------------------------------------------------------------
+# Both connectors land exactly these columns and types, so a lake filled over SQL equals one filled over
+# the API. Fields a source adds beyond them travel as text and are recorded as additive drift.
+_I = pa.int64()
+_S = pa.string()
+
+
+def _schema(ints: str, texts: str) -> dict[str, pa.DataType]:
+    return {**dict.fromkeys(ints.split(), _I), **dict.fromkeys(texts.split(), _S)}
+
+
+ARROW_COLUMNS: dict[str, dict[str, pa.DataType]] = {
+    "dossiers": _schema(
+        "KenhThucHien LoaiDoiTuong TrangThaiHoSo HinhThuc NoiNopHoSo HoSoCoThanhPhanSoHoa "
+        "TaiKhoanDuocXacThucVoiVNeID DuocThanhToanTrucTuyen DongBoDVCQG CoPhanAnhKienNghi",
+        "MaHoSo MaTTHC TenTTHC MaLinhVuc TenLinhVuc MaDoiTuong ChuHoSo SoGiayToChuHoSo SoDienThoai Email "
+        "DiaChiChuHoSo MaXaChuHoSo TrichYeuHoSo NgayNopHoSo NgayTiepNhan NgayHenTra NgayTuChoi "
+        "NgayKetThucXuLy NgayTra DonViXuLy NgayCapNhat",
+    ),
+    "dossier_identifiers": _schema("STT LoaiDinhDanh", "MaHoSo SoDinhDanh NgayCapNhatHoSo"),
+    "dossier_documents": _schema(
+        "STT DuocSoHoa DuocTaiSuDung DuocLayTuKhoDMQG",
+        "MaHoSo TepDinhKemId TenTepDinhKem MaThanhPhanHoSo DuongDanTaiTepTin NgayCapNhatHoSo",
+    ),
+    "dossier_fees": _schema("STT Gia", "MaHoSo TenPhiLePhi MaPhiLePhi NgayCapNhatHoSo"),
+    "dossier_supplements": _schema(
+        "STT",
+        "MaHoSo NgayBoSung NgayTiepNhanBoSung NgayHenTraTruoc NgayHenTraMoi NoiDungBoSung NgayCapNhatHoSo",
+    ),
+    "dossier_results": _schema("STT", "MaHoSo TenGiayTo DuongDanTepTinKetQua MaGiayToKetQua NgayCapNhatHoSo"),
+    "processing_steps": _schema(
+        "STT TrangThai",
+        "MaHoSo NguoiXuLy ChucDanh ThoiDiemXuLy PhongBanXuLy NoiDungXuLy NgayBatDau NgayKetThucTheoQuyDinh "
+        "NgayCapNhat",
+    ),
+    "procedures": _schema(
+        "ThoiHanGiaiQuyet LePhi ThanhToanTrucTuyen LienThong BuuChinhCongIch",
+        "MaTTHC TenTTHC MaLinhVuc TenLinhVuc CapThucHien MucDoDVC NgayCapNhat",
+    ),
+    "agencies": _schema(
+        "CapDonVi", "MaDonVi TenDonVi MaDonViCha MaDVHC NgayHieuLuc NgayHetHieuLuc NgayCapNhat"
+    ),
+    "fields": _schema("", "MaLinhVuc TenLinhVuc NgayCapNhat"),
+}
+
+
+def arrow_schema(
+    table: str, present: list[str], extra_types: dict[str, pa.DataType] | None = None
+) -> pa.Schema:
+    """The lake schema of a page: the contract's columns that are present, in contract order, then any
+    columns the source added (typed as the source gave them, else text).
+
+    A contract column missing from the source is left out on purpose, and a type the source declares (or a
+    page shows) wins over the contract's: the lake then sees the removal or retyping as breaking drift
+    instead of silently landing nulls.
+    """
+    known = ARROW_COLUMNS[table]
+    extras = extra_types or {}
+    fields = [(name, extras.get(name, typ)) for name, typ in known.items() if name in present]
+    fields += [(name, extras.get(name, pa.string())) for name in present if name not in known]
+    return pa.schema(fields)

@@ -17,7 +17,13 @@ import sqlalchemy as sa
 
 from sources.common.batch import QuarantinedRow, SourceBatch
 from sources.common.errors import SourceError
-from sources.one_stop.contract import NESTED_LISTS, PARENT_VERSION, dossier_problem, shift_cursor
+from sources.one_stop.contract import (
+    NESTED_LISTS,
+    PARENT_VERSION,
+    arrow_schema,
+    dossier_problem,
+    shift_cursor,
+)
 
 log = logging.getLogger(__name__)
 
@@ -103,8 +109,10 @@ class OneStopSqlConnector:
                 raise SourceError(self.system, f"table {name}", f"{type(exc).__name__}: {exc}") from exc
         return self._tables[name]
 
-    def _schema(self, table: sa.Table, extra: tuple[tuple[str, pa.DataType], ...] = ()) -> pa.Schema:
-        return pa.schema([(c.name, _arrow_type(c)) for c in table.columns] + list(extra))
+    @staticmethod
+    def _schema(lake_table: str, table: sa.Table, extra: tuple[str, ...] = ()) -> pa.Schema:
+        present = [c.name for c in table.columns] + list(extra)
+        return arrow_schema(lake_table, present, {c.name: _arrow_type(c) for c in table.columns})
 
     def close(self) -> None:
         if self._engine is not None:
@@ -114,7 +122,7 @@ class OneStopSqlConnector:
     def dossiers(self, cursor: str | None) -> Iterator[SourceBatch]:
         """Dossiers changed since ``cursor`` (minus the overlap window) with their nested lists."""
         ho_so = self._table("ho_so")
-        schema = self._schema(ho_so)
+        schema = self._schema("dossiers", ho_so)
         children = {lake: self._table(sql) for lake, sql in NESTED_LISTS.values()}
         for page in self._keyset_pages(ho_so, ("NgayCapNhat", "MaHoSo"), cursor):
             good, bad = [], []
@@ -131,7 +139,7 @@ class OneStopSqlConnector:
     def _child_batch(
         self, lake_name: str, child: sa.Table, versions: dict[str, str], cursor: str | None
     ) -> SourceBatch:
-        schema = self._schema(child, ((PARENT_VERSION, pa.string()),))
+        schema = self._schema(lake_name, child, (PARENT_VERSION,))
         rows: list[dict] = []
         if versions:
             stmt = (
@@ -149,7 +157,7 @@ class OneStopSqlConnector:
 
     def processing_steps(self, cursor: str | None) -> Iterator[SourceBatch]:
         steps = self._table("tien_do_xu_ly")
-        schema = self._schema(steps)
+        schema = self._schema("processing_steps", steps)
         for page in self._keyset_pages(steps, ("NgayCapNhat", "MaHoSo", "STT"), cursor):
             table, bad = _to_arrow(page, schema)
             yield SourceBatch("processing_steps", table, cursor=_max_cursor(page), quarantined=bad)
@@ -162,7 +170,7 @@ class OneStopSqlConnector:
             "fields": ("linh_vuc", "MaLinhVuc"),
         }[name]
         table = self._table(sql_name)
-        schema = self._schema(table)
+        schema = self._schema(name, table)
         for page in self._keyset_pages(table, ("NgayCapNhat", key), cursor):
             data, bad = _to_arrow(page, schema)
             yield SourceBatch(name, data, cursor=_max_cursor(page), quarantined=bad)

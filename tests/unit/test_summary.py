@@ -9,7 +9,10 @@ def test_render_lists_sources_checks_publications_and_outputs():
     summary = RunSummary(
         success=True,
         ingested={"one_stop/dossiers": {"rows": 106071, "quarantined": 12, "drift": ["column added: X"]}},
-        checks=[("rpt_dossier_kpis_monthly", "expectations", True), ("rpt_dossier_kpis_monthly", "pii_scan", False)],
+        checks=[
+            ("rpt_dossier_kpis_monthly", "expectations", True),
+            ("rpt_dossier_kpis_monthly", "pii_scan", False),
+        ],
         published={"chi-so": {"published": True, "version": "v1", "rows": 48}},
         step_seconds={"one_stop_ingest": 3.5, "warehouse_dbt_assets": 20.25},
     )

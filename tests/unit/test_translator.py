@@ -11,7 +11,10 @@ from orchestration.lib.dbt.translator import HueDbtTranslator, group_for_path
     ("fqn", "group"),
     [
         (["hue_warehouse", "staging", "one_stop", "stg_one_stop__dossiers"], "staging_one_stop"),
-        (["hue_warehouse", "staging", "digitization", "du_lich", "stg_digitization__x"], "staging_digitization"),
+        (
+            ["hue_warehouse", "staging", "digitization", "du_lich", "stg_digitization__x"],
+            "staging_digitization",
+        ),
         (["hue_warehouse", "marts", "public_service", "fct_dossiers"], "marts_public_service"),
         (["hue_warehouse", "top_level_model"], None),
     ],
@@ -22,6 +25,10 @@ def test_group_follows_folders(fqn, group):
 
 def test_model_keys_are_model_names_and_seeds_are_reference():
     translator = HueDbtTranslator()
-    props = {"resource_type": "model", "name": "fct_dossiers", "fqn": ["p", "marts", "public_service", "fct_dossiers"]}
+    props = {
+        "resource_type": "model",
+        "name": "fct_dossiers",
+        "fqn": ["p", "marts", "public_service", "fct_dossiers"],
+    }
     assert translator.get_asset_key(props).path == ["fct_dossiers"]
     assert translator.get_group_name({"resource_type": "seed", "fqn": ["p", "published", "x"]}) == "reference"
