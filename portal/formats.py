@@ -1,0 +1,301 @@
+"""The files of one dataset version (phiên bản): CSV, JSON, XLSX, Parquet and a Frictionless data package.
+
+Every writer takes a table already conformed to its spec (see :mod:`portal.conform`) and a target path;
+it writes only that path. The store decides where the files go and when they become visible.
+
+- CSV: UTF-8 without BOM, header row of column names, ISO 8601 dates and times with the +07:00 offset.
+- JSON: the Huế portal's envelope ``{code, message, data: [...], totalRows}``.
+- XLSX: a data sheet (codes stay text) and a sheet "Thông tin" with title, source and reuse terms.
+  Excel holds at most 1,048,576 rows: larger tables get no XLSX, and the manifest says why.
+- Parquet: the typed table, for DuckDB, pandas, Spark.
+- ``datapackage.json``: Frictionless Data Package describing the CSV, with types (codes as ``string``),
+  Vietnamese titles, the reuse terms; it is validated (metadata and data) before the version is published.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+
+from portal.spec import DatasetSpec
+
+XLSX_MAX_ROWS = 1_048_575  # Excel's sheet limit minus the header row
+
+FORMATS: dict[str, tuple[str, str]] = {
+    # format -> (file name, media type)
+    "csv": ("data.csv", "text/csv"),
+    "json": ("data.json", "application/json"),
+    "xlsx": ("data.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    "parquet": ("data.parquet", "application/vnd.apache.parquet"),
+    "datapackage": ("datapackage.json", "application/json"),
+}
+FORMAT_TITLES_VI = {
+    "csv": "Dữ liệu dạng CSV (UTF-8)",
+    "json": "Dữ liệu dạng JSON",
+    "xlsx": "Dữ liệu dạng Excel (XLSX)",
+    "parquet": "Dữ liệu dạng Parquet",
+    "datapackage": "Mô tả gói dữ liệu (Frictionless datapackage.json)",
+}
+
+
+class DataPackageInvalid(ValueError):
+    """The generated data package failed Frictionless validation; the version is not published."""
+
+
+def json_value(value: Any) -> Any:
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    return value
+
+
+def rows_as_json(table: pa.Table) -> list[dict[str, Any]]:
+    """Rows as JSON-ready dicts (dates and times as ISO 8601 text)."""
+    return [{k: json_value(v) for k, v in row.items()} for row in table.to_pylist()]
+
+
+def portal_envelope(
+    data: list[dict[str, Any]], total_rows: int, *, code: int = 200, message: str = "Thành công"
+) -> dict:
+    """The Huế portal's JSON shape (domain guide §4)."""
+    return {"code": code, "message": message, "data": data, "totalRows": total_rows}
+
+
+def _text_table(table: pa.Table) -> pa.Table:
+    """Timestamps as ISO 8601 local time with offset; other types as Arrow writes them."""
+    arrays = []
+    for field_, array in zip(table.schema, table.columns, strict=True):
+        if pa.types.is_timestamp(field_.type):
+            text = pc.strftime(array, format="%Y-%m-%dT%H:%M:%S%z")
+            # Arrow prints +0700; ISO 8601 extended form (+07:00) is what every parser accepts.
+            array = pc.replace_substring_regex(text, pattern=r"([+-]\d\d)(\d\d)$", replacement=r"\1:\2")
+        arrays.append(array)
+    return pa.Table.from_arrays(arrays, names=table.column_names)
+
+
+def write_csv(table: pa.Table, path: Path) -> None:
+    pacsv.write_csv(_text_table(table), path, write_options=pacsv.WriteOptions(quoting_style="needed"))
+
+
+def write_json(table: pa.Table, path: Path) -> None:
+    """The envelope around a JSON array of rows that DuckDB writes straight from Arrow.
+
+    DuckDB keeps rows out of Python objects: about 10x faster than ``to_pylist`` + ``json.dump`` on
+    100k rows. Timestamps go in as the same ISO 8601 text as in the CSV.
+    """
+    import duckdb  # only publishing needs it; the portal server never opens DuckDB
+
+    rows_path = path.with_name(path.name + ".rows")
+    connection = duckdb.connect()
+    try:
+        connection.register("published_rows", _text_table(table))
+        # The path is ours (a staging folder), passed as a bound parameter, never request text.
+        connection.execute("COPY published_rows TO $path (FORMAT json, ARRAY true)", {"path": str(rows_path)})
+    finally:
+        connection.close()
+    head = json.dumps({"code": 200, "message": "Thành công"}, ensure_ascii=False)[:-1] + ', "data": '
+    with open(path, "wb") as out, open(rows_path, "rb") as rows:
+        out.write(head.encode("utf-8"))
+        shutil.copyfileobj(rows, out, 1 << 20)
+        out.write(f', "totalRows": {table.num_rows}}}'.encode())
+    rows_path.unlink()
+
+
+def write_parquet(table: pa.Table, path: Path) -> None:
+    pq.write_table(table, path, compression="zstd")
+
+
+def _xlsx_value(value: Any) -> Any:
+    if isinstance(value, str):
+        # openpyxl refuses control characters; they carry no meaning in a published cell.
+        return ILLEGAL_CHARACTERS_RE.sub("", value)
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        # Excel has no time zones: write Huế local time, as the metadata sheet states.
+        return value.replace(tzinfo=None)
+    return value
+
+
+def _xlsx_rows(sheet, table: pa.Table) -> Iterator[list]:
+    for batch in table.to_batches(max_chunksize=10_000):
+        for row in batch.to_pylist():
+            values = []
+            for value in row.values():
+                value = _xlsx_value(value)
+                if isinstance(value, str) and value.startswith("="):
+                    # openpyxl would store it as a formula: force text so "=HYPERLINK(...)" stays data.
+                    # Only these get a cell object: plain values append about twice as fast.
+                    cell = WriteOnlyCell(sheet, value=value)
+                    cell.data_type = "s"
+                    value = cell
+                values.append(value)
+            yield values
+
+
+def write_xlsx(spec: DatasetSpec, version: str, table: pa.Table, path: Path) -> bool:
+    """Write the XLSX file; return False (and write nothing) when the table exceeds Excel's row limit."""
+    if table.num_rows > XLSX_MAX_ROWS:
+        return False
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Dữ liệu")
+    bold = Font(bold=True)
+    header = []
+    for column in spec.columns:
+        cell = WriteOnlyCell(sheet, value=column.title_vi)
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)
+    for cells in _xlsx_rows(sheet, table):
+        sheet.append(cells)
+    info = workbook.create_sheet("Thông tin")
+    for label, value in [
+        ("Tên bộ dữ liệu", spec.title_vi),
+        ("Title", spec.title_en),
+        ("Mô tả", spec.description_vi),
+        ("Cơ quan công bố", spec.publisher),
+        ("Phiên bản", version),
+        ("Số dòng", table.num_rows),
+        ("Múi giờ", "Giờ Việt Nam (UTC+07:00)"),
+        ("Điều kiện sử dụng", spec.reuse_terms_vi),
+        ("Reuse terms", spec.reuse_terms_en),
+    ]:
+        info.append([label, _xlsx_value(value)])
+    info.append([])
+    info.append(["Cột (mã)", "Tên cột", "Kiểu", "Mô tả"])
+    for column in spec.columns:
+        info.append([column.name, column.title_vi, column.type, _xlsx_value(column.description_vi)])
+    workbook.save(path)
+    return True
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def datapackage_descriptor(
+    spec: DatasetSpec, version: str, published_at: str, csv_path: Path
+) -> dict[str, Any]:
+    """A Frictionless Data Package (v1 profile) describing ``data.csv`` of one version."""
+    fields = []
+    for column in spec.columns:
+        field_: dict[str, Any] = {
+            "name": column.name,
+            "type": column.type,
+            "title": column.title_vi,
+            "description": column.description_vi or column.description_en,
+        }
+        if column.type == "boolean":
+            field_.update(trueValues=["true"], falseValues=["false"])
+        fields.append(field_)
+    return {
+        "profile": "tabular-data-package",
+        "name": spec.slug,
+        "title": spec.title_vi,
+        "description": spec.description_vi,
+        "version": version,
+        "created": published_at,
+        "keywords": list(spec.keywords),
+        "licenses": [{"name": "ND-47-2020-ND-CP", "title": spec.reuse_terms_vi}],
+        "contributors": [
+            {"title": spec.publisher, "role": "publisher"},
+            {"title": spec.contact.name, "email": spec.contact.email, "role": "maintainer"},
+        ],
+        "hue:title_en": spec.title_en,
+        "hue:description_en": spec.description_en,
+        "hue:reuse_terms_en": spec.reuse_terms_en,
+        "hue:theme": spec.theme,
+        "hue:spatial": {"code": spec.spatial_code, "name": spec.spatial_name},
+        "hue:temporal": {
+            "start": spec.temporal_start.isoformat() if spec.temporal_start else None,
+            "end": spec.temporal_end.isoformat() if spec.temporal_end else None,
+        },
+        "resources": [
+            {
+                "profile": "tabular-data-resource",
+                "name": "data",
+                "title": spec.title_vi,
+                "path": FORMATS["csv"][0],
+                "scheme": "file",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "bytes": csv_path.stat().st_size,
+                "hash": "sha256:" + file_sha256(csv_path),
+                "dialect": {"delimiter": ",", "doubleQuote": True, "header": True},
+                "schema": {"fields": fields, "missingValues": [""]},
+            }
+        ],
+    }
+
+
+def validate_datapackage(path: Path) -> None:
+    """Validate ``datapackage.json`` and its data with Frictionless; raise :class:`DataPackageInvalid`."""
+    # Imported here: frictionless costs about a second to import and only publishing needs it.
+    import frictionless
+
+    report = frictionless.validate(str(path))
+    if not report.valid:
+        errors = [f"{e.type}: {e.message}" for task in report.tasks for e in task.errors][:5]
+        errors += [f"{e.type}: {e.message}" for e in report.errors][:5]
+        raise DataPackageInvalid(f"{path}: " + " | ".join(errors))
+
+
+def write_datapackage(
+    spec: DatasetSpec, version: str, published_at: str, directory: Path, *, validate: bool
+) -> None:
+    descriptor = datapackage_descriptor(spec, version, published_at, directory / FORMATS["csv"][0])
+    target = directory / FORMATS["datapackage"][0]
+    with open(target, "w", encoding="utf-8") as handle:
+        json.dump(descriptor, handle, ensure_ascii=False, indent=2)
+    if validate:
+        validate_datapackage(target)
+
+
+def write_version_files(
+    spec: DatasetSpec,
+    version: str,
+    published_at: str,
+    table: pa.Table,
+    directory: Path,
+    *,
+    validate: bool = True,
+) -> dict[str, dict[str, Any]]:
+    """Write every format into ``directory``; return ``{format: {file, bytes, sha256, media_type}}``.
+
+    A format that cannot be produced (XLSX over Excel's row limit) is listed with ``omitted`` and a reason.
+    """
+    write_csv(table, directory / FORMATS["csv"][0])
+    write_json(table, directory / FORMATS["json"][0])
+    write_parquet(table, directory / FORMATS["parquet"][0])
+    xlsx_written = write_xlsx(spec, version, table, directory / FORMATS["xlsx"][0])
+    write_datapackage(spec, version, published_at, directory, validate=validate)
+    files: dict[str, dict[str, Any]] = {}
+    for fmt, (name, media_type) in FORMATS.items():
+        if fmt == "xlsx" and not xlsx_written:
+            files[fmt] = {"omitted": f"{table.num_rows} rows exceed Excel's limit of {XLSX_MAX_ROWS}"}
+            continue
+        path = directory / name
+        files[fmt] = {
+            "file": name,
+            "bytes": os.path.getsize(path),
+            "sha256": file_sha256(path),
+            "media_type": media_type,
+        }
+    return files

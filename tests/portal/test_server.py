@@ -1,0 +1,231 @@
+"""The portal server over HTTP: pages, downloads, DCAT, JSON API, and a corpus of hostile input."""
+
+from __future__ import annotations
+
+import io
+import socket
+from urllib.parse import quote
+
+import pyarrow.parquet as pq
+import pytest
+import requests
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from rdflib import Graph
+
+SLUG = "ho-so-mot-cua-theo-don-vi"
+DATA = f"/api/datasets/{SLUG}/data"
+
+
+def get(server, path: str, **params) -> requests.Response:
+    return requests.get(server.url + path, params=params or None, timeout=10)
+
+
+def test_catalogue_page_lists_and_searches(portal_server):
+    page = get(portal_server, "/")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert "Hồ sơ thủ tục hành chính theo đơn vị" in page.text and "Cơ sở lưu trú du lịch" in page.text
+    assert "Content-Security-Policy" in page.headers and "<script" not in page.text
+    assert "http://" not in page.text.replace(portal_server.url, "") and "https://" not in page.text
+    # Accent-insensitive search: "khach san" finds "khách sạn".
+    found = get(portal_server, "/", q="khach san").text
+    assert "Cơ sở lưu trú du lịch" in found and "Hồ sơ thủ tục" not in found
+    assert "Tìm thấy 1 / 2" in found
+    by_theme = get(portal_server, "/", theme="Du lịch").text
+    assert "Cơ sở lưu trú du lịch" in by_theme and "Hồ sơ thủ tục" not in by_theme
+    by_publisher = get(portal_server, "/", publisher="Sở Thông tin và Truyền thông").text
+    assert "Hồ sơ thủ tục" in by_publisher and "Cơ sở lưu trú" not in by_publisher
+    assert "Không có bộ dữ liệu nào" in get(portal_server, "/", q="không tồn tại xyz").text
+
+
+def test_dataset_page_shows_metadata_preview_downloads_and_history(portal_server):
+    page = get(portal_server, f"/datasets/{SLUG}").text
+    assert "Sở Thông tin và Truyền thông" in page and "Hằng quý" in page and "47/2020" in page
+    assert page.count("<tr>") >= 20 and "Phường Thuận Hóa" in page
+    assert f"/datasets/{SLUG}/versions/2026-11-24T01-00-00Z/download/csv" in page
+    assert "2026-11-23T01-00-00Z" in page  # the older version is in the history
+
+
+def test_downloads(portal_server):
+    csv = get(portal_server, f"/datasets/{SLUG}/download/csv")
+    assert csv.status_code == 200 and csv.headers["content-type"].startswith("text/csv")
+    assert f'filename="{SLUG}-2026-11-24T01-00-00Z.csv"' in csv.headers["content-disposition"]
+    assert csv.content.decode("utf-8").startswith('"ma_don_vi"')
+    old = get(portal_server, f"/datasets/{SLUG}/versions/2026-11-23T01-00-00Z/download/parquet")
+    assert sum(pq.read_table(io.BytesIO(old.content)).column("so_ho_so").to_pylist()) == 43_500
+    package = get(portal_server, f"/datasets/{SLUG}/download/datapackage").json()
+    assert package["name"] == SLUG
+    xlsx = get(portal_server, f"/datasets/{SLUG}/download/xlsx")
+    assert xlsx.content[:2] == b"PK"
+
+
+@pytest.mark.parametrize(
+    ("path", "parser", "media"),
+    [
+        ("/catalog.rdf", "xml", "application/rdf+xml"),
+        ("/catalog.ttl", "turtle", "text/turtle"),
+        ("/catalog.jsonld", "json-ld", "application/ld+json"),
+    ],
+)
+def test_dcat_endpoints(portal_server, path, parser, media):
+    response = get(portal_server, path)
+    assert response.status_code == 200 and response.headers["content-type"].startswith(media)
+    graph = Graph().parse(data=response.content, format=parser)
+    assert len(graph) > 100
+    assert portal_server.url in response.text  # links point at this portal
+
+
+def test_data_api_pages_filters_sorts(portal_server):
+    body = get(portal_server, DATA, page="2", pageSize="7", sort="-so_ho_so").json()
+    assert body["code"] == 200 and body["totalRows"] == 30 and len(body["data"]) == 7
+    values = [r["so_ho_so"] for r in body["data"]]
+    assert values == sorted(values, reverse=True) and values[0] == 100 * 22 + 1
+    filtered = get(
+        portal_server, DATA, **{"filter[dat_chi_tieu]": "true", "filter[ky_bao_cao]": "2024-06-15"}
+    ).json()
+    assert filtered["totalRows"] == 15 and all(r["dat_chi_tieu"] for r in filtered["data"])
+    code = get(portal_server, DATA, **{"filter[ma_don_vi]": "00000"}).json()
+    assert code["totalRows"] == 1 and code["data"][0]["ma_don_vi"] == "00000"
+    text = get(portal_server, DATA, **{"filter[ten_don_vi]": "Xã Hương Hòa 0"}).json()
+    assert text["totalRows"] == 1
+    none = get(portal_server, DATA, **{"filter[so_ho_so]": "-5"}).json()
+    assert none["totalRows"] == 0 and none["data"] == []
+    beyond = get(portal_server, DATA, page="999").json()
+    assert beyond["totalRows"] == 30 and beyond["data"] == []
+    listing = get(portal_server, "/api/datasets").json()
+    assert listing["totalRows"] == 2 and {d["slug"] for d in listing["data"]} == {
+        SLUG,
+        "co-so-luu-tru-du-lich",
+    }
+
+
+def test_openapi_describes_the_api(portal_server):
+    spec = get(portal_server, "/api/openapi.json").json()
+    assert DATA.replace(SLUG, "{slug}") in spec["paths"]
+    assert {"DataPage", "CkanPackageShow", "CkanPackage"} <= set(spec["components"]["schemas"])
+    assert "/api/3/action/package_show" in spec["paths"]
+
+
+BAD_DATA_QUERIES = [
+    {"filter[ma_don_vi]": "' OR 1=1 --"},  # fine as a value (no rows), checked separately below
+    {"filter[ma_don_vi) OR 1=1 --]": "x"},
+    {"filter[so_ho_so]": "1; DROP TABLE x"},
+    {"filter[so_ho_so]": "1e309"},
+    {"filter[ky_bao_cao]": "2024-13-45"},
+    {"filter[dat_chi_tieu]": "yes"},
+    {"filter[khong_co]": "1"},
+    {"filter[]": "1"},
+    {"pageSize": "1000000"},
+    {"pageSize": "0"},
+    {"pageSize": "-1"},
+    {"page": "0"},
+    {"page": "1.5"},
+    {"page": "99999999999999999999"},
+    {"sort": "so_ho_so;DROP"},
+    {"sort": "--so_ho_so"},
+    {"sort": "khong_co"},
+    {"sort": "a,b,c,d"},
+    {"sort": "so_ho_so,so_ho_so"},
+    {"sort": ""},
+    {"select": "*"},
+    {"filter[ma_don_vi]": "x" * 500},
+    {"filter[ma_don_vi]": "a\x00b"},
+]
+
+
+@pytest.mark.parametrize("params", BAD_DATA_QUERIES[1:])
+def test_bad_data_queries_get_a_clean_400(portal_server, params):
+    response = get(portal_server, DATA, **params)
+    assert response.status_code == 400, response.text
+    body = response.json()
+    assert body["code"] == 400 and body["data"] == [] and body["message"]
+
+
+def test_sql_text_as_a_value_is_just_a_value(portal_server):
+    response = get(portal_server, DATA, **BAD_DATA_QUERIES[0])
+    assert response.status_code == 200 and response.json()["totalRows"] == 0
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/datasets/..%2F..%2Fcatalog.json",
+        "/datasets/%2E%2E",
+        f"/datasets/{SLUG}/download/..%2Fmanifest",
+        f"/datasets/{SLUG}/download/manifest",
+        f"/datasets/{SLUG}/versions/..%2F..%2F/download/csv",
+        f"/datasets/{SLUG}/versions/2026-11-23T01-00-00Z%2F..%2F..%2F/download/csv",
+        "/datasets/UPPER",
+        "/datasets/" + "a" * 300,
+        "/api/datasets/..%2F/data",
+        "/api/datasets/%FF%FE/data",
+    ],
+)
+def test_path_traversal_and_bad_slugs_are_refused(portal_server, path):
+    response = requests.get(portal_server.url + path, timeout=10)
+    assert 400 <= response.status_code < 500, (path, response.status_code)
+    assert "ma_don_vi" not in response.text  # no file content leaked
+
+
+def test_unknown_dataset_and_version_are_404(portal_server):
+    assert get(portal_server, "/datasets/khong-co").status_code == 404
+    assert get(portal_server, "/api/datasets/khong-co/data").json()["code"] == 404
+    assert (
+        get(portal_server, f"/datasets/{SLUG}/versions/2020-01-01T00-00-00Z/download/csv").status_code == 404
+    )
+
+
+def test_repeated_parameters_are_refused(portal_server):
+    response = requests.get(portal_server.url + DATA + "?page=1&page=2", timeout=10)
+    assert response.status_code == 400 and "more than once" in response.json()["message"]
+
+
+@pytest.mark.parametrize("query", ["q=%FF%FE", "filter%5Bma_don_vi%5D=%C3%28", "theme=%ED%A0%80"])
+def test_invalid_utf8_is_refused(portal_server, query):
+    path = DATA if query.startswith("filter") else "/"
+    response = requests.get(f"{portal_server.url}{path}?{query}", timeout=10)
+    assert response.status_code == 400
+    assert "UTF-8" in response.text
+
+
+@pytest.mark.parametrize("target", [b"/?q=\xff\xfe", b"/datasets/\xc3\x28", DATA.encode() + b"?sort=\xff"])
+def test_raw_non_utf8_bytes_in_the_request_line(portal_server, target):
+    host, port = portal_server.url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
+        sock.sendall(b"GET " + target + b" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        reply = sock.recv(65536)
+    status = int(reply.split(b" ", 2)[1])
+    assert 400 <= status < 500, reply[:200]
+
+
+def test_unknown_theme_is_refused(portal_server):
+    assert get(portal_server, "/", theme="<script>alert(1)</script>").status_code == 400
+
+
+def test_html_escapes_the_query(portal_server):
+    page = get(portal_server, "/", q='"><script>alert(1)</script>').text
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    name=st.sampled_from(
+        [
+            "page",
+            "pageSize",
+            "sort",
+            "filter[ma_don_vi]",
+            "filter[so_ho_so]",
+            "filter[cap_nhat_luc]",
+            "filter[ty_le_truc_tuyen]",
+            "filter[x",
+            "q",
+        ]
+    ),
+    value=st.text(max_size=40),
+)
+def test_any_single_parameter_gets_200_or_a_clean_400(portal_server, name, value):
+    response = requests.get(f"{portal_server.url}{DATA}?{quote(name)}={quote(value)}", timeout=10)
+    assert response.status_code in (200, 400), response.text
+    body = response.json()
+    assert set(body) == {"code", "message", "data", "totalRows"}
