@@ -1,0 +1,1 @@
+"""Tests of sources.common.vietnamese: text, legacy encodings, numbers, dates."""
