@@ -7,7 +7,6 @@ whose ``passed`` decides. Nothing here imports Dagster.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -15,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from expectations.guard import check_row_count
 from expectations.pii import PiiAllowlist, scan_table
 from expectations.report import DatasetQuality
-from expectations.results import json_default, write_result
+from expectations.results import write_gate_part, write_result
 from expectations.runner import quoted_table, split_table_name, validate_table
 
 if TYPE_CHECKING:
@@ -60,13 +59,7 @@ def run_gate(
     )
     quality = DatasetQuality(dataset=dataset, validation=summary, pii=pii, guard=guard)
     if results_dir is not None:
-        path = write_result(summary, results_dir)
-        extra = {"dataset": dataset, "passed": quality.passed, "pii": pii.to_dict()}
-        extra["row_count_guard"] = guard.to_dict() if guard else None
-        gate_path = path.with_name(path.stem + ".gate.json")
-        temporary = gate_path.with_name("." + gate_path.name + ".tmp")
-        temporary.write_text(
-            json.dumps(extra, ensure_ascii=False, indent=2, default=json_default), encoding="utf-8"
-        )
-        temporary.replace(gate_path)
+        write_result(summary, results_dir)
+        write_gate_part(results_dir, dataset, "pii", pii.to_dict())
+        write_gate_part(results_dir, dataset, "row_count_guard", guard.to_dict() if guard else None)
     return quality

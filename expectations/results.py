@@ -145,3 +145,24 @@ def summary_from_dict(document: dict[str, Any]) -> ValidationSummary:
         seconds=document.get("seconds"),
         result_json=document.get("great_expectations_result") or {},
     )
+
+
+def write_gate_part(results_dir: str | Path, dataset: str, part: str, payload: dict[str, Any] | None) -> Path:
+    """Merge one gate step's result (``pii`` or ``row_count_guard``) into ``<dataset>.gate.json``.
+
+    The steps run as separate checks, so each records its own part; the report reads the merged file.
+    """
+    results_dir = Path(results_dir)
+    results_dir.mkdir(parents=True, exist_ok=True)
+    target = results_dir / f"{_SAFE_NAME.sub('_', dataset) or 'dataset'}.gate.json"
+    current = read_result(target) if target.exists() else {"dataset": dataset}
+    current[part] = payload
+    handle, temporary = tempfile.mkstemp(dir=results_dir, prefix=".tmp-", suffix=".json")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(json.dumps(current, ensure_ascii=False, indent=2, default=json_default))
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return target

@@ -6,22 +6,33 @@ Expectations are imported inside the functions that use them, and no environment
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import dagster as dg
 
 from orchestration.defs.one_stop.assets import one_stop_ingest
 from orchestration.defs.publish.assets import publish_assets
+from orchestration.defs.publish.catalog import PublishedDataset
 from orchestration.defs.publish.gate import gate_checks
 from orchestration.defs.warehouse.assets import warehouse_dbt_assets
-from orchestration.jobs import nightly_job, nightly_schedule
+from orchestration.jobs import (
+    full_rebuild_job,
+    nightly_ingest_job,
+    nightly_schedule,
+    nightly_warehouse_job,
+    warehouse_after_ingest,
+)
 from orchestration.resources import build_resources
 
 
-def build_definitions() -> dg.Definitions:
+def build_definitions(datasets: Sequence[PublishedDataset] | None = None) -> dg.Definitions:
+    """All definitions; ``datasets`` replaces the published-dataset catalogue (tests use it)."""
     return dg.Definitions(
-        assets=[one_stop_ingest, warehouse_dbt_assets, *publish_assets()],
-        asset_checks=gate_checks(),
-        jobs=[nightly_job],
+        assets=[one_stop_ingest, warehouse_dbt_assets, *publish_assets(datasets)],
+        asset_checks=gate_checks(datasets),
+        jobs=[nightly_ingest_job, nightly_warehouse_job, full_rebuild_job],
         schedules=[nightly_schedule],
+        sensors=[warehouse_after_ingest],
         resources=build_resources(),
     )
 

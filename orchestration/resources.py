@@ -39,7 +39,9 @@ class OneStopResource(dg.ConfigurableResource):
         url = self.db_url
         if url.startswith("sqlite:///") and not url.startswith("sqlite:////"):
             url = "sqlite:///" + str(resolve_path(url.removeprefix("sqlite:///")))
-        return OneStopSqlConnector(url, page_size=self.page_size, overlap=timedelta(minutes=self.overlap_minutes))
+        return OneStopSqlConnector(
+            url, page_size=self.page_size, overlap=timedelta(minutes=self.overlap_minutes)
+        )
 
 
 class WarehouseResource(dg.ConfigurableResource):

@@ -10,14 +10,19 @@ import argparse
 import logging
 import os
 import sys
+from pathlib import Path
 
 from orchestration.lib.environment import export_defaults, resolve_path
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--job", default="nightly")
-    parser.parse_args(argv)
+    parser.add_argument(
+        "--full",
+        action="store_true",
+        help="rebuild every asset (after a model change), not only what changed",
+    )
+    args = parser.parse_args(argv)
     settings = export_defaults()
     os.environ.setdefault("DAGSTER_HOME", str(resolve_path("data/dagster_home")))
     os.makedirs(os.environ["DAGSTER_HOME"], exist_ok=True)
@@ -26,22 +31,42 @@ def main(argv: list[str] | None = None) -> int:
     import dagster as dg
 
     from orchestration.definitions import defs
+    from orchestration.nightly import run_nightly
     from orchestration.summary import render, summarise
 
     instance = dg.DagsterInstance.get()
-    job = defs.resolve_job_def("nightly")
-    result = job.execute_in_process(instance=instance, raise_on_error=False)
-    events = instance.all_logs(result.run_id)
-    summary = summarise(events, result.success)
+    if args.full:
+        result = defs.resolve_job_def("full_rebuild").execute_in_process(
+            instance=instance, raise_on_error=False
+        )
+        run_ids, success = [result.run_id], result.success
+    else:
+        nightly = run_nightly(defs, instance)
+        run_ids, success = nightly.run_ids, nightly.success
+    events = [entry for run_id in run_ids for entry in instance.all_logs(run_id)]
+    report = write_quality_report(resolve_path(settings["HUE_QUALITY_DIR"]))
+    summary = summarise(events, success)
     outputs = {
         "lake": settings["HUE_LAKE_DIR"],
         "warehouse": settings["HUE_WAREHOUSE_PATH"],
         "portal store": settings["HUE_PORTAL_DIR"],
-        "quality results": settings["HUE_QUALITY_DIR"],
-        "Dagster run": f"{result.run_id} (make ui)",
+        "quality report": str(report) if report else "(no dataset was checked)",
+        "Dagster runs": ", ".join(run_ids) + " (make ui)",
     }
     print(render(summary, outputs))
     return 0 if summary.ok else 1
+
+
+def write_quality_report(results_dir: Path) -> Path | None:
+    """Render the offline quality report (báo cáo chất lượng dữ liệu) from the gate's result files."""
+    from expectations.report import load_results, write_report
+
+    datasets = load_results(results_dir) if results_dir.exists() else []
+    if not datasets:
+        return None
+    path = results_dir / "report.html"
+    write_report(datasets, path)
+    return path
 
 
 if __name__ == "__main__":

@@ -76,7 +76,9 @@ def render(summary: RunSummary, outputs: dict[str, str]) -> str:
         lines.append("   (nothing new from any source)")
     for key, meta in sorted(summary.ingested.items()):
         drift = ", ".join(meta.get("drift") or []) or "-"
-        lines.append(f"   {key:<44} {_fmt(meta.get('rows', 0)):>8} {_fmt(meta.get('quarantined', 0)):>12}  {drift}")
+        lines.append(
+            f"   {key:<44} {_fmt(meta.get('rows', 0)):>8} {_fmt(meta.get('quarantined', 0)):>12}  {drift}"
+        )
     total_q = sum(int(m.get("quarantined", 0)) for m in summary.ingested.values())
     lines.append(f"   rows quarantined in all: {_fmt(total_q)}")
     lines.append("")
@@ -90,7 +92,11 @@ def render(summary: RunSummary, outputs: dict[str, str]) -> str:
     if not summary.published:
         lines.append("   (nothing published in this run)")
     for slug, meta in sorted(summary.published.items()):
-        state = f"new version {meta.get('version')}" if meta.get("published") else f"unchanged ({meta.get('reason')})"
+        state = (
+            f"new version {meta.get('version')}"
+            if meta.get("published")
+            else f"unchanged ({meta.get('reason')})"
+        )
         lines.append(f"   {slug}: {state}, {_fmt(meta.get('rows', 0))} rows")
     if summary.failed_steps:
         lines.append("")

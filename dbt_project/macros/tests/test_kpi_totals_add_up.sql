@@ -5,6 +5,6 @@ select *
 from {{ model }}
 where received <> resolved + withdrawn_or_stopped + in_progress
    or resolved <> early + on_time + late + not_judgeable
-   or in_progress <> in_progress_within_deadline + in_progress_over_deadline
+   or in_progress <> in_progress_within_deadline + in_progress_over_deadline + in_progress_not_judgeable
    or received <> online + in_person + by_post
 {% endtest %}

@@ -5,7 +5,6 @@ One multi-asset, subsettable by table, because every Dagster step costs seconds 
 tables of one stream (a dossier and its nested lists) must be committed together under one cursor.
 """
 
-
 import time
 
 import dagster as dg
@@ -42,7 +41,7 @@ def table_key(table: str) -> dg.AssetKey:
             description=description,
             group_name="ingest_one_stop",
             kinds={"sqlalchemy", "parquet"},
-            tags={"source_system": SYSTEM},
+            tags={"source_system": SYSTEM, "layer": "ingest"},
             skippable=True,
         )
         for table, (_, description) in TABLES.items()

@@ -5,6 +5,7 @@ version's files first and then switches the catalogue pointer in one step; uncha
 new version.
 """
 
+from collections.abc import Sequence
 
 import dagster as dg
 
@@ -41,5 +42,5 @@ def _publish_asset(dataset: PublishedDataset) -> dg.AssetsDefinition:
     return _publish
 
 
-def publish_assets() -> list[dg.AssetsDefinition]:
-    return [_publish_asset(dataset) for dataset in published_datasets()]
+def publish_assets(datasets: Sequence[PublishedDataset] | None = None) -> list[dg.AssetsDefinition]:
+    return [_publish_asset(dataset) for dataset in (published_datasets() if datasets is None else datasets)]

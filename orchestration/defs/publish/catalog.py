@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -20,6 +20,8 @@ class PublishedDataset:
     suite: str  # path under expectations/suites/
     max_row_change_ratio: float
     spec: dict[str, Any]
+    # semantic type per column (person_name, personal_id, phone, ...), for the PII scan's classification
+    column_types: dict[str, str] = field(default_factory=dict)
 
     def dataset_spec(self):
         from portal.spec import DatasetSpec
@@ -40,6 +42,7 @@ def published_datasets() -> tuple[PublishedDataset, ...]:
             suite=entry["suite"],
             max_row_change_ratio=float(entry["max_row_change_ratio"]),
             spec=_with_column_defaults(entry["spec"]),
+            column_types=dict(entry.get("column_types") or {}),
         )
         for entry in document["datasets"]
     )
@@ -47,6 +50,7 @@ def published_datasets() -> tuple[PublishedDataset, ...]:
 
 def _with_column_defaults(spec: dict[str, Any]) -> dict[str, Any]:
     columns = [
-        {"description_vi": "", "description_en": "", "pii_reviewed": False, **column} for column in spec["columns"]
+        {"description_vi": "", "description_en": "", "pii_reviewed": False, **column}
+        for column in spec["columns"]
     ]
     return {**spec, "columns": columns}

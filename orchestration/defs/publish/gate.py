@@ -5,12 +5,15 @@ the same run and the previous version stays live: the dataset's Great Expectatio
 and the row-count guard against the last published version.
 """
 
+from collections.abc import Sequence
 
 import dagster as dg
 
 from orchestration.defs.publish.catalog import PublishedDataset, published_datasets
 from orchestration.lib.environment import EXPECTATIONS_DIR
 from orchestration.resources import PortalResource, QualityResource, WarehouseResource
+
+PII_ALLOWLIST = EXPECTATIONS_DIR.parent / "pii_allowlist.yml"
 
 
 def read_warehouse_table(warehouse: WarehouseResource, table: str):
@@ -64,19 +67,22 @@ def _pii_check(dataset: PublishedDataset) -> dg.AssetChecksDefinition:
         blocking=True,
         description="No personal data may be published (Decree 47/2020, Decree 13/2023)",
     )
-    def _check(warehouse: WarehouseResource) -> dg.AssetCheckResult:
-        from expectations.pii import scan_table
+    def _check(warehouse: WarehouseResource, quality: QualityResource) -> dg.AssetCheckResult:
+        from expectations.pii import load_allowlist, scan_table
+        from expectations.results import write_gate_part
 
         table = read_warehouse_table(warehouse, dataset.warehouse_table)
-        report = scan_table(table, dataset=dataset.slug)
+        report = scan_table(
+            table,
+            dataset=dataset.slug,
+            column_types=dataset.column_types,
+            allowlist=load_allowlist(PII_ALLOWLIST),
+        )
+        write_gate_part(quality.directory, dataset.slug, "pii", report.to_dict())
         return dg.AssetCheckResult(
-            passed=not report.hits,
+            passed=not report.blocked,
             severity=dg.AssetCheckSeverity.ERROR,
-            metadata={
-                "hits": len(report.hits),
-                "columns_scanned": table.num_columns,
-                "samples": dg.MetadataValue.json([str(h) for h in report.hits[:10]]),
-            },
+            metadata={**report.metadata(), "columns_scanned": table.num_columns},
         )
 
     return _check
@@ -89,13 +95,17 @@ def _row_count_check(dataset: PublishedDataset) -> dg.AssetChecksDefinition:
         blocking=True,
         description=f"Held for review when the row count moves more than {dataset.max_row_change_ratio:.0%}",
     )
-    def _check(warehouse: WarehouseResource, portal: PortalResource) -> dg.AssetCheckResult:
+    def _check(
+        warehouse: WarehouseResource, portal: PortalResource, quality: QualityResource
+    ) -> dg.AssetCheckResult:
         from expectations.guard import check_row_count
+        from expectations.results import write_gate_part
 
         table = read_warehouse_table(warehouse, dataset.warehouse_table)
         current = portal.store().current(dataset.slug)
         previous = current.rows if current is not None else None
         result = check_row_count(previous, table.num_rows, max_change_ratio=dataset.max_row_change_ratio)
+        write_gate_part(quality.directory, dataset.slug, "row_count_guard", result.to_dict())
         return dg.AssetCheckResult(
             passed=result.passed,
             severity=dg.AssetCheckSeverity.ERROR,
@@ -105,8 +115,8 @@ def _row_count_check(dataset: PublishedDataset) -> dg.AssetChecksDefinition:
     return _check
 
 
-def gate_checks() -> list[dg.AssetChecksDefinition]:
+def gate_checks(datasets: Sequence[PublishedDataset] | None = None) -> list[dg.AssetChecksDefinition]:
     checks = []
-    for dataset in published_datasets():
+    for dataset in published_datasets() if datasets is None else datasets:
         checks += [_expectations_check(dataset), _pii_check(dataset), _row_count_check(dataset)]
     return checks

@@ -1,6 +1,5 @@
 """The warehouse: every dbt model, seed and test as Dagster assets and checks, from a prepared manifest."""
 
-
 import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
 
@@ -13,9 +12,9 @@ from orchestration.lib.dbt.translator import HueDbtTranslator
     project=dbt_project(),
     dagster_dbt_translator=HueDbtTranslator(),
     pool="warehouse",
-    retry_policy=dg.RetryPolicy(max_retries=1, delay=10),
 )
 def warehouse_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource):
-    # `build` runs models, seeds and their tests in dependency order; in a subset run only the selected
-    # models are built, which is how the nightly run follows its new batches.
+    # `build` runs models, seeds and their tests in dependency order. dagster-dbt turns the run's asset
+    # selection into dbt's --select, so the nightly warehouse run builds only what its new batches touch.
+    # No retry policy: a failing model or test fails the same way twice.
     yield from dbt.cli(["build"], context=context).stream()

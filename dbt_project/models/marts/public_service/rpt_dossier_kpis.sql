@@ -73,10 +73,12 @@ counted as (
         sum(case when state_at_end = 'ended' and outcome = 'resolved' and verdict = 'not_judgeable' then 1 else 0 end)
             as not_judgeable,
         sum(case when state_at_end = 'open' then 1 else 0 end) as in_progress,
-        sum(case when state_at_end = 'open' and verdict_at_end <> 'late' then 1 else 0 end)
+        sum(case when state_at_end = 'open' and verdict_at_end in ('early', 'on_time') then 1 else 0 end)
             as in_progress_within_deadline,
         sum(case when state_at_end = 'open' and verdict_at_end = 'late' then 1 else 0 end)
-            as in_progress_over_deadline
+            as in_progress_over_deadline,
+        sum(case when state_at_end = 'open' and verdict_at_end = 'not_judgeable' then 1 else 0 end)
+            as in_progress_not_judgeable
     from in_period
     group by period_key, level
 ),
@@ -102,7 +104,7 @@ by_level as (
         g.level,
         {% for metric in ['received', 'online', 'in_person', 'by_post', 'resolved', 'withdrawn_or_stopped',
                           'early', 'on_time', 'late', 'not_judgeable', 'in_progress',
-                          'in_progress_within_deadline', 'in_progress_over_deadline'] %}
+                          'in_progress_within_deadline', 'in_progress_over_deadline', 'in_progress_not_judgeable'] %}
         coalesce(c.{{ metric }}, 0) as {{ metric }},
         {% endfor %}
         coalesce(a.awaiting_receipt, 0) as awaiting_receipt
@@ -118,7 +120,8 @@ with_total as (
         period_key, period_type, period_start, period_end, 'all' as level,
         {% for metric in ['received', 'online', 'in_person', 'by_post', 'resolved', 'withdrawn_or_stopped',
                           'early', 'on_time', 'late', 'not_judgeable', 'in_progress',
-                          'in_progress_within_deadline', 'in_progress_over_deadline', 'awaiting_receipt'] %}
+                          'in_progress_within_deadline', 'in_progress_over_deadline', 'in_progress_not_judgeable',
+                          'awaiting_receipt'] %}
         sum({{ metric }}) as {{ metric }}{% if not loop.last %},{% endif %}
         {% endfor %}
     from by_level

@@ -15,6 +15,7 @@ select
     cast(in_progress as bigint) as in_progress,
     cast(in_progress_within_deadline as bigint) as in_progress_within_deadline,
     cast(in_progress_over_deadline as bigint) as in_progress_over_deadline,
+    cast(in_progress_not_judgeable as bigint) as in_progress_not_judgeable,
     cast(awaiting_receipt as bigint) as awaiting_receipt,
     cast(online_rate as decimal(5, 2)) as online_rate,
     cast(on_time_rate as decimal(5, 2)) as on_time_rate

@@ -1,0 +1,121 @@
+"""The nightly job end to end at tiny scale: sandbox → connectors → lake → dbt → gate → portal store.
+
+The published monthly KPIs are checked against figures computed straight from the sandbox's one-stop
+database by the sandbox's own reference implementation of docs/kpi-definitions.md.
+"""
+
+from __future__ import annotations
+
+import calendar
+import dataclasses
+import json
+
+import dagster as dg
+import pytest
+
+from orchestration.defs.publish.catalog import published_datasets
+from orchestration.summary import summarise
+from portal.store import PortalStore
+from sandbox.one_stop import calibration as cal
+from sandbox.one_stop import kpi_check
+
+SLUG = "chi-so-giai-quyet-ho-so-theo-thang"
+FIGURES = {
+    "received": "received",
+    "online": "online",
+    "in_person": "in_person",
+    "by_post": "by_post",
+    "resolved": "resolved",
+    "early": "early",
+    "on_time": "on_time",
+    "late": "late",
+    "in_progress": "in_progress",
+    "in_progress_within_deadline": "in_progress_within",
+    "in_progress_over_deadline": "in_progress_over",
+    "in_progress_not_judgeable": "in_progress_not_judgeable",
+    "awaiting_receipt": "awaiting_receipt",
+}
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def first_run(platform):
+    result = platform.run_nightly()
+    failures = [
+        e.message for r in (result.ingest, result.warehouse) if r for e in r.all_events if e.is_failure
+    ]
+    assert result.success, failures
+    return result
+
+
+def test_first_run_publishes_the_kpis_of_the_sandbox_data(platform, first_run):
+    store = PortalStore(platform.portal_dir)
+    current = store.current(SLUG)
+    assert current is not None
+    published = store.read(SLUG).to_pylist()
+    months = sorted({row["period_start"] for row in published})
+    periods = [
+        cal.Period(m.isoformat(), m, m.replace(day=calendar.monthrange(m.year, m.month)[1])) for m in months
+    ]
+    expected = {
+        (k.period.start, k.level or "all"): k.figures
+        for k in kpi_check.compute(platform.endpoints.env["HUE_ONE_STOP_DB_URL"], periods)
+    }
+    assert sum(row["received"] for row in published) > 0
+    mismatches = []
+    for row in published:
+        figures = expected.get((row["period_start"], row["level"]))
+        for ours, theirs in FIGURES.items():
+            want = figures[theirs] if figures else 0
+            if row[ours] != want:
+                mismatches.append((row["period_start"], row["level"], ours, row[ours], want))
+    assert mismatches == []
+
+
+def test_summary_reports_sources_checks_and_the_publication(platform, first_run):
+    summary = summarise(platform.events(first_run), first_run.success)
+    assert summary.ok
+    assert summary.ingested["one_stop/dossiers"]["rows"] > 0
+    assert {check for _, check, _ in summary.checks} >= {"expectations", "pii_scan", "row_count_guard"}
+    assert summary.published[SLUG]["published"] is True
+
+
+def test_second_run_with_no_new_data_extracts_and_publishes_nothing(platform, first_run):
+    store = PortalStore(platform.portal_dir)
+    versions = [v.version for v in store.versions(SLUG)]
+    result = platform.run_nightly()
+    assert result.success
+    assert result.selection == set() and result.warehouse is None  # nothing new: nothing rebuilt
+    summary = summarise(platform.events(result), result.success)
+    assert summary.ingested == {}
+    assert [v.version for v in store.versions(SLUG)] == versions
+
+
+def test_failing_expectation_blocks_publication_and_keeps_the_previous_version(platform, first_run, tmp_path):
+    from orchestration.definitions import build_definitions
+    from orchestration.lib.environment import EXPECTATIONS_DIR
+
+    dataset = published_datasets()[0]
+    suite = json.loads((EXPECTATIONS_DIR / dataset.suite).read_text(encoding="utf-8"))
+    suite["expectations"].append(
+        {"type": "expect_column_max_to_be_between", "kwargs": {"column": "received", "max_value": 0}}
+    )
+    failing = tmp_path / "failing_suite.json"
+    failing.write_text(json.dumps(suite, ensure_ascii=False), encoding="utf-8")
+    strict = dataclasses.replace(dataset, suite=str(failing))
+
+    store = PortalStore(platform.portal_dir)
+    before = store.current(SLUG)
+    defs = build_definitions(datasets=[strict])
+    selection = [dg.AssetKey([dataset.asset]), dg.AssetKey(["portal", SLUG])]
+    result = platform.run_job("nightly_warehouse", defs, selection)
+    evaluations = {e.check_name: e.passed for e in result.get_asset_check_evaluations()}
+    assert evaluations["expectations"] is False
+    publish_steps = [
+        e for e in result.all_events if e.is_step_success and e.step_key and "portal" in e.step_key
+    ]
+    assert publish_steps == []
+    after = store.current(SLUG)
+    assert after.version == before.version
+    assert [v.version for v in store.versions(SLUG)][-1] == before.version
