@@ -1,0 +1,1 @@
+"""Sandbox of Huế's shared digitisation platform (nền tảng số hóa dùng chung): catalogue, data, export API."""
