@@ -49,10 +49,17 @@ $(MANIFEST): $(STAMP) $(DBT_SOURCES)
 prepare: $(MANIFEST)
 	@mkdir -p $(DAGSTER_HOME)
 
-run: prepare
+# A local pseudonymisation key for sandbox runs, made once, kept outside the repository's tracked files.
+# Production sets HUE_PSEUDONYM_KEY from its secrets store instead.
+PSEUDONYM_KEY_FILE := data/secrets/pseudonym_key
+$(PSEUDONYM_KEY_FILE):
+	@mkdir -p $(dir $@) && umask 077 && $(PYTHON) -c 'import secrets; print(secrets.token_hex(32))' > $@
+
+run: prepare $(PSEUDONYM_KEY_FILE)
 	@trap '$(PY) -m sandbox down --data-dir $(SANDBOX_DIR) >/dev/null 2>&1' EXIT; \
 	$(PY) -m sandbox up --data-dir $(SANDBOX_DIR) --scenario $(SCENARIO) --tables $(TABLES) && \
 	set -a && source $(SANDBOX_DIR)/sandbox.env && set +a && \
+	export HUE_PSEUDONYM_KEY="$${HUE_PSEUDONYM_KEY:-$$(cat $(PSEUDONYM_KEY_FILE))}" && \
 	$(PY) -m orchestration.run
 
 test: prepare

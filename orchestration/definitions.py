@@ -10,7 +10,10 @@ from collections.abc import Sequence
 
 import dagster as dg
 
+from orchestration.defs.digitization.assets import digitization_ingest
+from orchestration.defs.digitization.sensors import digitization_catalogue_changed
 from orchestration.defs.one_stop.assets import one_stop_ingest
+from orchestration.defs.population.assets import applicant_verifications, population_by_commune
 from orchestration.defs.publish.assets import publish_assets
 from orchestration.defs.publish.catalog import PublishedDataset
 from orchestration.defs.publish.gate import gate_checks
@@ -28,11 +31,18 @@ from orchestration.resources import build_resources
 def build_definitions(datasets: Sequence[PublishedDataset] | None = None) -> dg.Definitions:
     """All definitions; ``datasets`` replaces the published-dataset catalogue (tests use it)."""
     return dg.Definitions(
-        assets=[one_stop_ingest, warehouse_dbt_assets, *publish_assets(datasets)],
+        assets=[
+            one_stop_ingest,
+            digitization_ingest,
+            applicant_verifications,
+            population_by_commune,
+            warehouse_dbt_assets,
+            *publish_assets(datasets),
+        ],
         asset_checks=gate_checks(datasets),
         jobs=[nightly_ingest_job, nightly_warehouse_job, full_rebuild_job],
         schedules=[nightly_schedule],
-        sensors=[warehouse_after_ingest],
+        sensors=[warehouse_after_ingest, digitization_catalogue_changed],
         resources=build_resources(),
     )
 

@@ -80,7 +80,10 @@ def run_nightly(defs: dg.Definitions, instance: dg.DagsterInstance) -> NightlyRe
     )
     warehouse = None
     if selection:
-        warehouse = defs.resolve_job_def("nightly_warehouse").execute_in_process(
-            instance=instance, raise_on_error=False, asset_selection=sorted(selection, key=str)
-        )
+        job = defs.resolve_job_def("nightly_warehouse")
+        everything = dg.AssetSelection.all().resolve(graph) - ingest_selection().resolve(graph)
+        # When everything is affected (a fresh warehouse), run the whole job: dbt then builds without a
+        # subset selection, which for hundreds of models is much cheaper than listing each one.
+        subset = None if selection >= everything else sorted(selection, key=str)
+        warehouse = job.execute_in_process(instance=instance, raise_on_error=False, asset_selection=subset)
     return NightlyResult(ingest=ingest, warehouse=warehouse, selection=selection)

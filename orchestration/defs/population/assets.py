@@ -1,0 +1,88 @@
+"""The national population database through the LGSP: applicant verification and aggregate statistics.
+
+Verification is bounded per run (``max_lookups_per_run``) and continues from its committed position the
+next night: the population service is shared by the whole province and must never be hammered, which is
+also why its pool allows one step at a time.
+"""
+
+# No `from __future__ import annotations` here: Dagster inspects the context annotation at runtime.
+import dagster as dg
+
+from orchestration.resources import LakeResource, PopulationResource
+
+SYSTEM = "population"
+CHUNK = 200
+
+
+@dg.asset(
+    key=[SYSTEM, "applicant_verifications"],
+    deps=[dg.AssetKey(["one_stop", "dossiers"]), dg.AssetKey(["one_stop", "dossier_identifiers"])],
+    group_name="ingest_population",
+    kinds={"soap", "parquet"},
+    tags={"source_system": SYSTEM, "layer": "ingest", "personal_data": "pseudonymised"},
+    description=(
+        "Xác minh người nộp hồ sơ với CSDL quốc gia về dân cư — match outcome, keyed pseudonym, commune, "
+        "birth year and sex only; every lookup is audited (officer, service, purpose, time)."
+    ),
+    pool="population",
+    retry_policy=dg.RetryPolicy(max_retries=2, delay=60, backoff=dg.Backoff.EXPONENTIAL),
+)
+def applicant_verifications(
+    context: dg.AssetExecutionContext, lake: LakeResource, population: PopulationResource
+) -> dg.MaterializeResult:
+    from sources.common.batch import SourceBatch
+    from sources.lake import TableContract
+    from sources.population.applicants import pending_applicants
+
+    the_lake = lake.lake()
+    contract = {"applicant_verifications": TableContract(key=("MaHoSo",), version="verified_at")}
+    with the_lake.stream(SYSTEM, "applicant_verifications", contract) as tx:
+        pending = list(pending_applicants(the_lake.root, tx.cursor_from, population.max_lookups_per_run))
+        with population.verifier(the_lake.root / "audit" / SYSTEM) as verifier:
+            for start in range(0, len(pending), CHUNK):
+                chunk = pending[start : start + CHUNK]
+                position = chunk[-1][0]
+                for batch in verifier.verify([applicant for _, applicant in chunk]):
+                    tx.write(
+                        SourceBatch(batch.table, batch.data, cursor=position, quarantined=batch.quarantined)
+                    )
+        records = tx.commit()
+    rows = sum(r.rows for r in records)
+    if not records:
+        return dg.MaterializeResult(metadata={"rows": 0, "lookups": 0})
+    return dg.MaterializeResult(
+        metadata={
+            "rows": rows,
+            "lookups": len(pending),
+            "quarantined": sum(r.quarantined for r in records),
+            "batch_id": records[0].batch_id,
+            "cursor_to": records[0].cursor_to or "",
+            "limit_reached": len(pending) >= population.max_lookups_per_run,
+        }
+    )
+
+
+@dg.asset(
+    key=[SYSTEM, "population_by_commune"],
+    group_name="ingest_population",
+    kinds={"parquet"},
+    tags={"source_system": SYSTEM, "layer": "ingest"},
+    description="Dân số theo xã, giới tính và nhóm tuổi — aggregate statistics (no personal data)",
+    pool="population",
+    retry_policy=dg.RetryPolicy(max_retries=2, delay=60, backoff=dg.Backoff.EXPONENTIAL),
+)
+def population_by_commune(lake: LakeResource, population: PopulationResource) -> dg.MaterializeResult:
+    from sources.lake import TableContract
+
+    contract = {
+        "population_by_commune": TableContract(
+            key=("commune_code", "sex", "age_band"), version="reference_date"
+        )
+    }
+    with lake.lake().stream(SYSTEM, "population_by_commune", contract) as tx:
+        for batch in population.statistics().fetch():
+            tx.write(batch)
+        records = tx.commit()
+    return dg.MaterializeResult(
+        metadata={"rows": sum(r.rows for r in records), "batch_id": records[0].batch_id if records else ""}
+    )
