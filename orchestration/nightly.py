@@ -65,10 +65,15 @@ class NightlyResult:
         return [self.ingest.run_id] + ([self.warehouse.run_id] if self.warehouse else [])
 
 
-def run_nightly(defs: dg.Definitions, instance: dg.DagsterInstance) -> NightlyResult:
-    """Both steps in this process (``make run``, tests): what the schedule and sensor do with a daemon."""
+def run_nightly(
+    defs: dg.Definitions, instance: dg.DagsterInstance, ingest_keys: list[dg.AssetKey] | None = None
+) -> NightlyResult:
+    """Both steps in this process (``make run``, tests): what the schedule and sensor do with a daemon.
+
+    ``ingest_keys`` limits the sync to some source tables (a partial night, or a test at small scale).
+    """
     ingest = defs.resolve_job_def("nightly_ingest").execute_in_process(
-        instance=instance, raise_on_error=False
+        instance=instance, raise_on_error=False, asset_selection=ingest_keys
     )
     graph = defs.resolve_asset_graph()
     changed = changed_ingest_keys(instance.all_logs(ingest.run_id))

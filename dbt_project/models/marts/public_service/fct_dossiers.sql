@@ -13,7 +13,9 @@ procedures as (
 ),
 
 supplements as (
-    select * from {{ ref('int_dossier_supplements_summarised') }}
+    select dossier_code, count(*) as supplement_count
+    from {{ ref('stg_one_stop__dossier_supplements') }}
+    group by dossier_code
 ),
 
 fees as (
@@ -48,8 +50,6 @@ joined as (
         p.max_processing_days,
         p.is_inter_agency,
         coalesce(s.supplement_count, 0) as supplement_count,
-        coalesce(s.answered_supplement_seconds, 0) as answered_supplement_seconds,
-        s.open_supplement_requested_at,
         coalesce(f.fee_total_vnd, 0) as fee_total_vnd,
         coalesce(doc.has_digitised_document, false) as has_digitised_document,
         coalesce(doc.has_reused_document, false) as has_reused_document,
@@ -79,13 +79,21 @@ joined as (
     left join fees as f on f.dossier_code = d.dossier_code
     left join documents as doc on doc.dossier_code = d.dossier_code
     left join results as r on r.dossier_code = d.dossier_code
+),
+
+ended_dossiers as (
+    select dossier_code, ended_at from joined where ended_at is not null
+),
+
+supplements_at_end as (
+    {{ supplements_at('ended_dossiers', 'ended_at', ['dossier_code']) }}
 )
 
 select
-    *,
-    fee_total_vnd > 0 as is_fee_bearing,
-    case when ended_at is not null then
-        {{ on_time_verdict('ended_at', 'effective_due_at', 'supplement_count',
-                           'answered_supplement_seconds', 'open_supplement_requested_at') }}
+    j.*,
+    j.fee_total_vnd > 0 as is_fee_bearing,
+    case when j.ended_at is not null then
+        {{ on_time_verdict('j.ended_at', 'j.effective_due_at', 'e.supplement_count', 'e.supplement_seconds') }}
     end as verdict
-from joined
+from joined as j
+left join supplements_at_end as e on e.dossier_code = j.dossier_code

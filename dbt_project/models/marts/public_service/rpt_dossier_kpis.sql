@@ -24,25 +24,43 @@ in_period as (
     -- every dossier the period has to count: received by its end and not ended before its start
     select
         p.period_key,
+        {{ dbt.dateadd('second', 86399, 'cast(p.period_end as timestamp)') }} as period_end_at,
+        d.dossier_code,
         d.level,
         d.channel,
         d.outcome,
         d.verdict,
+        d.effective_due_at,
         case
             when d.ended_at is not null and cast(d.ended_at as date) <= p.period_end then 'ended'
             else 'open'
-        end as state_at_end,
-        case
-            when d.ended_at is null or cast(d.ended_at as date) > p.period_end then
-                {{ on_time_verdict(dbt.dateadd('second', 86399, 'cast(p.period_end as timestamp)'),
-                                   'd.effective_due_at', 'd.supplement_count',
-                                   'd.answered_supplement_seconds', 'd.open_supplement_requested_at') }}
-        end as verdict_at_end
+        end as state_at_end
     from periods as p
     inner join dossiers as d
         on d.received_at is not null
         and cast(d.received_at as date) <= p.period_end
         and (d.ended_at is null or cast(d.ended_at as date) >= p.period_start)
+),
+
+open_at_end as (
+    select period_key, period_end_at, dossier_code from in_period where state_at_end = 'open'
+),
+
+supplements_at_period_end as (
+    {{ supplements_at('open_at_end', 'period_end_at', ['period_key', 'dossier_code', 'period_end_at']) }}
+),
+
+judged as (
+    -- dossiers still open at the period end are judged at that moment (rule 2.1)
+    select
+        i.*,
+        case when i.state_at_end = 'open' then
+            {{ on_time_verdict('i.period_end_at', 'i.effective_due_at', 'o.supplement_count',
+                               'o.supplement_seconds') }}
+        end as verdict_at_end
+    from in_period as i
+    left join supplements_at_period_end as o
+        on o.period_key = i.period_key and o.dossier_code = i.dossier_code
 ),
 
 awaiting as (
@@ -79,7 +97,7 @@ counted as (
             as in_progress_over_deadline,
         sum(case when state_at_end = 'open' and verdict_at_end = 'not_judgeable' then 1 else 0 end)
             as in_progress_not_judgeable
-    from in_period
+    from judged
     group by period_key, level
 ),
 
