@@ -76,7 +76,7 @@ class AdminUnitReferenceError(ValueError):
 def clean_name(raw: str) -> str:
     """NFC, whitespace collapsed (names in the crosswalk carry embedded newlines and trailing spaces)."""
     text = unicodedata.normalize("NFC", " ".join(raw.split()))
-    return text.replace("–", "-")  # noqa: RUF001 - the en dash appears in 'Chân Mây – Lăng Cô'
+    return text.replace("–", "-")
 
 
 def level_of(name: str) -> str:
@@ -145,7 +145,9 @@ def read_national_list(path: Path) -> list[dict[str, str]]:
             continue
         rec = {h: clean_name(row[i]) for h, i in idx.items()}
         if not (rec["Mã PX"].isdigit() and len(rec["Mã PX"]) == 5 and len(rec["Mã QH"]) == 3):
-            raise AdminUnitReferenceError(f"{path.name}:{line_no}: bad codes {rec['Mã QH']!r}/{rec['Mã PX']!r}")
+            raise AdminUnitReferenceError(
+                f"{path.name}:{line_no}: bad codes {rec['Mã QH']!r}/{rec['Mã PX']!r}"
+            )
         out.append(rec)
     return out
 
@@ -172,8 +174,12 @@ def read_crosswalk(path: Path) -> list[CrosswalkRow]:
             continue
         new_code, old_code = row[2].strip(), row[4].strip()
         if not (new_code.isdigit() and len(new_code) == 5 and old_code.isdigit() and len(old_code) == 5):
-            raise AdminUnitReferenceError(f"{path.name}: record {line_no}: bad codes {new_code!r}/{old_code!r}")
-        out.append(CrosswalkRow(clean_name(row[1]), new_code, clean_name(row[3]), old_code, clean_name(row[5])))
+            raise AdminUnitReferenceError(
+                f"{path.name}: record {line_no}: bad codes {new_code!r}/{old_code!r}"
+            )
+        out.append(
+            CrosswalkRow(clean_name(row[1]), new_code, clean_name(row[3]), old_code, clean_name(row[5]))
+        )
     return out
 
 
@@ -193,7 +199,11 @@ def _district_units(records: list[dict[str, str]], valid: tuple[str, str]) -> li
     units = []
     for code, name in sorted(seen.items()):
         level = next(
-            (lv for lv in ("Thành phố", "Thị xã", "Quận", "Huyện") if name.lower().startswith(lv.lower() + " ")),
+            (
+                lv
+                for lv in ("Thành phố", "Thị xã", "Quận", "Huyện")
+                if name.lower().startswith(lv.lower() + " ")
+            ),
             None,
         )
         if level is None:
@@ -206,7 +216,9 @@ def _commune_units(records: list[dict[str, str]], valid: tuple[str, str]) -> lis
     units = []
     for rec in records:
         if rec["Cấp"] not in COMMUNE_LEVELS or level_of(rec["Phường Xã"]) != rec["Cấp"]:
-            raise AdminUnitReferenceError(f"level mismatch for {rec['Mã PX']}: {rec['Cấp']!r} / {rec['Phường Xã']!r}")
+            raise AdminUnitReferenceError(
+                f"level mismatch for {rec['Mã PX']}: {rec['Cấp']!r} / {rec['Phường Xã']!r}"
+            )
         units.append(Unit(rec["Mã PX"], rec["Phường Xã"], rec["Cấp"], "commune", rec["Mã QH"], *valid))
     return units
 
@@ -304,7 +316,9 @@ def build(reference_dir: Path) -> Seeds:
         else:
             target, basis = MERGES_2025_01[unit.code]
             if target not in mid_by_code:
-                raise AdminUnitReferenceError(f"merge target {target} of {unit.code} is not in the 2025-01 list")
+                raise AdminUnitReferenceError(
+                    f"merge target {target} of {unit.code} is not in the 2025-01 list"
+                )
             succ, change = mid_by_code[target], "merged"
         xw.append(_xw_row(unit, succ, change, "mapped", basis))
 
@@ -339,10 +353,14 @@ def build(reference_dir: Path) -> Seeds:
         if canonical[0].code != code:
             aliases.append([code, canonical[0].code, *V2025_07, "communes_2025-07.csv"])
     if len(list_2025_07) != len(new_units):
-        raise AdminUnitReferenceError(f"{len(list_2025_07)} units in communes_2025-07.csv, {len(new_units)} in crosswalk")
+        raise AdminUnitReferenceError(
+            f"{len(list_2025_07)} units in communes_2025-07.csv, {len(new_units)} in crosswalk"
+        )
 
     districts = _district_units(old, V2021) + _district_units(mid, V2025_01)
-    units = sorted(old_units + mid_units + new_units + districts, key=lambda u: (u.valid_from, u.unit_tier, u.code))
+    units = sorted(
+        old_units + mid_units + new_units + districts, key=lambda u: (u.valid_from, u.unit_tier, u.code)
+    )
     return Seeds(units, xw, aliases)
 
 

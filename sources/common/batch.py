@@ -18,7 +18,9 @@ class QuarantinedRow:
 
     @classmethod
     def of(cls, reason: str, raw: Any) -> QuarantinedRow:
-        text = raw if isinstance(raw, str) else json.dumps(raw, ensure_ascii=False, default=str, sort_keys=True)
+        text = (
+            raw if isinstance(raw, str) else json.dumps(raw, ensure_ascii=False, default=str, sort_keys=True)
+        )
         return cls(reason=reason, raw=text)
 
 

@@ -2,9 +2,9 @@
   admin_unit (đơn vị hành chính cấp xã): a commune name or code -> the 5-digit code of the commune valid at
   as_of_date_expr (a SQL date expression, e.g. {{ std_date('ngay_cap') }}; NULL means today).
 
-  Codes: 1-5 digits, left-padded ('19753', '9753' is not padded to a valid code only by luck: it becomes
-  '09753' and fails). A code from communes_2025-07.csv that differs from the crosswalk's code for the same
-  2025-07 unit is accepted as an alias (admin_unit_code_aliases seed).
+  Codes: 1-5 digits, left-padded to five because spreadsheets drop leading zeros ('9753' is read as '09753',
+  which is no Huế commune). A code from communes_2025-07.csv that differs from the crosswalk's code for the
+  same 2025-07 unit is accepted as an alias (admin_unit_code_aliases seed).
   Names: matched without diacritics and case, with or without the level prefix (Phường/Xã/Thị trấn, also
   'P.', 'X.', 'TT.'); when the prefix is given it must agree with the unit's level. A name that fits two
   units at that date (Hương Phong was both a commune of Huế city and of A Lưới until 2024) is

@@ -8,15 +8,19 @@
   'unknown_old_prefix'.
 -#}
 
+{#- The number in national form ('0' + digits), NULL when it has no phone shape. -#}
 {% macro hue_phone_national(expr) -%}
   {%- set d = "regexp_replace(" ~ hue_strip_ws(hue_nfc(expr)) ~ ", '[.()/-]', '', 'g')" -%}
+  {%- set body -%}
   case
-    when {{ hue_regexp_like(d, '^[+]84[0-9]{9,10}$') }} then '0' || substr({{ d }}, 4)
-    when {{ hue_regexp_like(d, '^0084[0-9]{9,10}$') }} then '0' || substr({{ d }}, 5)
-    when {{ hue_regexp_like(d, '^84[0-9]{9,10}$') }} then '0' || substr({{ d }}, 3)
-    when {{ hue_regexp_like(d, '^0[0-9]{9,10}$') }} then {{ d }}
-    when {{ hue_regexp_like(d, '^[35789][0-9]{8}$') }} then '0' || {{ d }}
+    when {{ hue_regexp_like('_d', '^[+]84[0-9]{9,10}$') }} then '0' || substr(_d, 4)
+    when {{ hue_regexp_like('_d', '^0084[0-9]{9,10}$') }} then '0' || substr(_d, 5)
+    when {{ hue_regexp_like('_d', '^84[0-9]{9,10}$') }} then '0' || substr(_d, 3)
+    when {{ hue_regexp_like('_d', '^0[0-9]{9,10}$') }} then _d
+    when {{ hue_regexp_like('_d', '^[35789][0-9]{8}$') }} then '0' || _d
   end
+  {%- endset -%}
+  {{ hue_let(d, '_d', body) }}
 {%- endmacro %}
 
 {% macro hue_old_mobile_prefix(prefix4) -%}
@@ -35,26 +39,31 @@
   {{ return(adapter.dispatch('std_phone', 'hue_warehouse')(expr)) }}
 {%- endmacro %}
 {% macro default__std_phone(expr) -%}
-  {%- set n = hue_phone_national(expr) -%}
+  {%- set body -%}
   case
-    when {{ hue_regexp_like(n, '^0[35789][0-9]{8}$') }} then '+84' || substr({{ n }}, 2)
-    when {{ hue_regexp_like(n, '^02[0-9]{9}$') }} then '+84' || substr({{ n }}, 2)
-    when {{ hue_regexp_like(n, '^01[0-9]{9}$') }}
-      then '+84' || substr({{ hue_old_mobile_prefix('substr(' ~ n ~ ', 1, 4)') }}, 2) || substr({{ n }}, 5)
+    when {{ hue_regexp_like('_n', '^0[35789][0-9]{8}$') }} then '+84' || substr(_n, 2)
+    when {{ hue_regexp_like('_n', '^02[0-9]{9}$') }} then '+84' || substr(_n, 2)
+    when {{ hue_regexp_like('_n', '^01[0-9]{9}$') }}
+      then '+84' || substr({{ hue_old_mobile_prefix('substr(_n, 1, 4)') }}, 2) || substr(_n, 5)
   end
+  {%- endset -%}
+  {{ hue_let(hue_phone_national(expr), '_n', body) }}
 {%- endmacro %}
 
 {% macro std_phone_issue(expr) -%}
   {{ return(adapter.dispatch('std_phone_issue', 'hue_warehouse')(expr)) }}
 {%- endmacro %}
 {% macro default__std_phone_issue(expr) -%}
-  {%- set n = hue_phone_national(expr) -%}
+  {%- set body -%}
   case
     when {{ hue_is_blank(expr) }} then null
-    when {{ hue_regexp_like(n, '^01[0-9]{9}$') }} and {{ hue_old_mobile_prefix('substr(' ~ n ~ ', 1, 4)') }} is null
-      then 'unknown_old_prefix'
-    when {{ std_phone(expr) }} is null then 'invalid_phone'
+    when {{ hue_regexp_like('_n', '^0[35789][0-9]{8}$') }} or {{ hue_regexp_like('_n', '^02[0-9]{9}$') }} then null
+    when {{ hue_regexp_like('_n', '^01[0-9]{9}$') }} and {{ hue_old_mobile_prefix('substr(_n, 1, 4)') }} is not null then null
+    when {{ hue_regexp_like('_n', '^01[0-9]{9}$') }} then 'unknown_old_prefix'
+    else 'invalid_phone'
   end
+  {%- endset -%}
+  {{ hue_let(hue_phone_national(expr), '_n', body) }}
 {%- endmacro %}
 
 {#- email: lower case, 'mailto:' dropped, a conservative address shape (no quoted local parts). -#}
@@ -67,8 +76,7 @@
   {{ return(adapter.dispatch('std_email', 'hue_warehouse')(expr)) }}
 {%- endmacro %}
 {% macro default__std_email(expr) -%}
-  {%- set e = hue_email_candidate(expr) -%}
-  case when {{ hue_regexp_like(e, hue_email_pattern()) }} then {{ e }} end
+  {{ hue_let(hue_email_candidate(expr), '_e', 'case when ' ~ hue_regexp_like('_e', hue_email_pattern()) ~ ' then _e end') }}
 {%- endmacro %}
 
 {% macro std_email_issue(expr) -%}
@@ -83,10 +91,11 @@
 
 {#- url: http(s) only; 'www.' without a scheme gets 'http://'; scheme and host lower-cased, path kept. -#}
 {% macro hue_url_candidate(expr) -%}
-  {%- set u = hue_clean_ws(hue_nfc(expr)) -%}
-  {%- set full = "case when " ~ hue_regexp_like("lower(" ~ u ~ ")", '^www[.]') ~ " then 'http://' || " ~ u ~ " else " ~ u ~ " end" -%}
-  {%- set head = hue_regexp_extract(full, '^([A-Za-z]+://[^/?#]*)') -%}
-  (lower({{ head }}) || substr({{ full }}, length({{ head }}) + 1))
+  {%- set full -%}
+  case when {{ hue_regexp_like('lower(_u)', '^www[.]') }} then 'http://' || _u else _u end
+  {%- endset -%}
+  {%- set lowered = hue_let(hue_regexp_extract('_f', '^([A-Za-z]+://[^/?#]*)'), '_h', 'lower(_h) || substr(_f, length(_h) + 1)') -%}
+  {{ hue_let(hue_let(hue_clean_ws(hue_nfc(expr)), '_u', full), '_f', lowered) }}
 {%- endmacro %}
 {% macro hue_url_pattern() -%}^https?://[a-z0-9]([a-z0-9-]*[a-z0-9])?([.][a-z0-9]([a-z0-9-]*[a-z0-9])?)*[.][a-z]{2,}(:[0-9]{1,5})?([/?#][^ ]*)?${%- endmacro %}
 
@@ -94,8 +103,7 @@
   {{ return(adapter.dispatch('std_url', 'hue_warehouse')(expr)) }}
 {%- endmacro %}
 {% macro default__std_url(expr) -%}
-  {%- set u = hue_url_candidate(expr) -%}
-  case when {{ hue_regexp_like(u, hue_url_pattern()) }} then {{ u }} end
+  {{ hue_let(hue_url_candidate(expr), '_url', 'case when ' ~ hue_regexp_like('_url', hue_url_pattern()) ~ ' then _url end') }}
 {%- endmacro %}
 
 {% macro std_url_issue(expr) -%}

@@ -22,7 +22,7 @@
 {%- endmacro %}
 
 {% macro hue_pseudonym_key() -%}
-  {%- set key = var('pseudonym_key', '') -%}
+  {%- set key = var('pseudonym_key', env_var('HUE_PSEUDONYM_KEY', '')) -%}
   {%- if execute and (key is none or (key | string | length) < 16) -%}
     {{ exceptions.raise_compiler_error(
         "personal_id needs var('pseudonym_key') of at least 16 characters (set HUE_PSEUDONYM_KEY); "

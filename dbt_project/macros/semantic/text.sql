@@ -34,8 +34,14 @@
     recognised by its other bytes (ª µ ¸ ¶ · ¹ ...). -#}
 {% macro hue_legacy_encoding_pattern() -%}[ª«¬®µ¶·¸¹º»¼½¾¿ÄÅÆÇËÎÏÑÖØÛÜÞßäåæçëîïñöøûüþ]{%- endmacro %}
 
+{#- Clean text with modern tone marks. The 45 replacements only run on values that contain a candidate
+    (o/u followed by a toned a/e/y): most text has none, and the check is one regex. -#}
 {% macro hue_vi_text(expr) -%}
-  {{ hue_modern_tone_marks(hue_clean_text(expr)) }}
+  {%- set body -%}
+  case when {{ hue_regexp_like('_t', '[oOuU][àáảãạèéẻẽẹỳýỷỹỵÀÁẢÃẠÈÉẺẼẸỲÝỶỸỴ]') }}
+    then {{ hue_modern_tone_marks('_t') }} else _t end
+  {%- endset -%}
+  {{ hue_let(hue_clean_text(expr), '_t', body) }}
 {%- endmacro %}
 
 {% macro std_text(expr) -%}
@@ -52,7 +58,8 @@
   case
     when {{ hue_is_blank(expr) }} then null
     when strpos({{ expr }}, chr(65533)) > 0 then 'replacement_character'
-    when {{ hue_regexp_like(expr, hue_legacy_encoding_pattern()) }} then 'suspected_legacy_encoding'
+    when {{ hue_regexp_like(expr, hue_legacy_encoding_pattern()) }}
+      or {{ hue_regexp_like_sql(expr, "('[' || chr(128) || '-' || chr(159) || ']')") }} then 'suspected_legacy_encoding'
   end
 {%- endmacro %}
 
