@@ -32,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from orchestration.definitions import defs
     from orchestration.nightly import run_nightly
-    from orchestration.summary import render, summarise
+    from orchestration.summary import render, render_reconciliation, summarise
 
     instance = dg.DagsterInstance.get()
     if args.full:
@@ -54,7 +54,30 @@ def main(argv: list[str] | None = None) -> int:
         "Dagster runs": ", ".join(run_ids) + " (make ui)",
     }
     print(render(summary, outputs))
+    print(render_reconciliation(read_reconciliation(resolve_path(settings["HUE_WAREHOUSE_PATH"]))))
     return 0 if summary.ok else 1
+
+
+def read_reconciliation(warehouse: Path) -> list[dict]:
+    """rpt_reconciliation rows, or none when the warehouse has not built it (yet)."""
+    import duckdb
+
+    if not warehouse.exists():
+        return []
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return (
+            con.sql(
+                "select * from marts.rpt_reconciliation order by report, "
+                "case level when 'all' then 0 when 'province' then 1 when 'district' then 2 else 3 end, metric"
+            )
+            .to_arrow_table()
+            .to_pylist()
+        )
+    except duckdb.CatalogException:
+        return []
+    finally:
+        con.close()
 
 
 def write_quality_report(results_dir: Path) -> Path | None:

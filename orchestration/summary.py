@@ -15,7 +15,12 @@ import dagster as dg
 class RunSummary:
     success: bool
     ingested: dict[str, dict] = field(default_factory=dict)  # "system/table" → rows, quarantined, drift
-    checks: list[tuple[str, str, bool]] = field(default_factory=list)  # asset, check, passed
+    checks: list[tuple[str, str, bool]] = field(
+        default_factory=list
+    )  # asset, check, passed (blocking severity)
+    warnings: list[tuple[str, str]] = field(
+        default_factory=list
+    )  # asset, check that failed with WARN severity
     published: dict[str, dict] = field(default_factory=dict)  # slug → published, version, reason
     step_seconds: dict[str, float] = field(default_factory=dict)
     failed_steps: list[str] = field(default_factory=list)
@@ -51,7 +56,10 @@ def summarise(events: Iterable[dg.DagsterEvent | dg.EventLogEntry], success: boo
                 summary.ingested[key] = meta
         elif event.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION:
             ev = event.event_specific_data
-            summary.checks.append((ev.asset_key.to_user_string(), ev.check_name, ev.passed))
+            if not ev.passed and ev.severity == dg.AssetCheckSeverity.WARN:
+                summary.warnings.append((ev.asset_key.to_user_string(), ev.check_name))
+            else:
+                summary.checks.append((ev.asset_key.to_user_string(), ev.check_name, ev.passed))
         elif event.event_type == dg.DagsterEventType.STEP_START and timestamp is not None:
             started[event.step_key] = timestamp
         elif event.event_type in (dg.DagsterEventType.STEP_SUCCESS, dg.DagsterEventType.STEP_FAILURE):
@@ -83,10 +91,14 @@ def render(summary: RunSummary, outputs: dict[str, str]) -> str:
     lines.append(f"   rows quarantined in all: {_fmt(total_q)}")
     lines.append("")
     passed = len(summary.checks) - summary.checks_failed
-    lines.append(f" Kiểm tra / checks: {passed} passed, {summary.checks_failed} failed")
+    lines.append(
+        f" Kiểm tra / checks: {passed} passed, {summary.checks_failed} failed, {len(summary.warnings)} warnings"
+    )
     for asset, check, ok in summary.checks:
         if not ok:
             lines.append(f"   FAILED {asset}:{check}")
+    for asset, check in summary.warnings[:10]:
+        lines.append(f"   warning {asset}:{check}")
     lines.append("")
     lines.append(" Công bố / publications")
     if not summary.published:
@@ -112,4 +124,33 @@ def render(summary: RunSummary, outputs: dict[str, str]) -> str:
     for name, path in outputs.items():
         lines.append(f"   {name:<22} {path}")
     lines.append("═" * 78)
+    return "\n".join(lines)
+
+
+def _fmt_value(value: object, metric: str) -> str:
+    """Vietnamese notation: 106.071 for counts, 64,89 for rates."""
+    if value is None:
+        return "—"
+    number = float(value)
+    if metric.endswith("_rate"):
+        return f"{number:.2f}".replace(".", ",")
+    return _fmt(round(number))
+
+
+def render_reconciliation(rows: list[dict]) -> str:
+    """The published figures beside the recomputed ones (rpt_reconciliation), for the morning reader."""
+    if not rows:
+        return ""
+    lines = [" Đối chiếu với số liệu công bố / published figures reconciled", ""]
+    lines.append(
+        f"   {'báo cáo':<8} {'cấp':<9} {'chỉ tiêu':<28} {'công bố':>10} {'tính lại':>10}  trạng thái"
+    )
+    for row in rows:
+        lines.append(
+            f"   {row['report']:<8} {row['level']:<9} {row['metric']:<28} "
+            f"{_fmt_value(row['published_value'], row['metric']):>10} "
+            f"{_fmt_value(row['recomputed_value'], row['metric']):>10}  {row['status']}"
+        )
+    matched = sum(1 for row in rows if row["status"] == "match")
+    lines.append(f"   {matched}/{len(rows)} published figures reproduced exactly")
     return "\n".join(lines)

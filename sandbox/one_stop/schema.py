@@ -159,4 +159,10 @@ tien_do_xu_ly = Table(  # processing steps (CapNhatTienDoHoSoMC)
 )
 Index("ix_tien_do_cursor", tien_do_xu_ly.c.NgayCapNhat, tien_do_xu_ly.c.MaHoSo, tien_do_xu_ly.c.STT)
 
-DOSSIER_CHILD_TABLES = (ho_so_dinh_danh, ho_so_tai_lieu_nop, ho_so_le_phi, ho_so_bo_sung, ho_so_giay_to_ket_qua)
+DOSSIER_CHILD_TABLES = (
+    ho_so_dinh_danh,
+    ho_so_tai_lieu_nop,
+    ho_so_le_phi,
+    ho_so_bo_sung,
+    ho_so_giay_to_ket_qua,
+)

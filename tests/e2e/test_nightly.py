@@ -75,7 +75,7 @@ def test_first_run_publishes_the_kpis_of_the_sandbox_data(platform, first_run):
 
 def test_summary_reports_sources_checks_and_the_publication(platform, first_run):
     summary = summarise(platform.events(first_run), first_run.success)
-    assert summary.ok
+    assert summary.ok, ([c for c in summary.checks if not c[2]], summary.failed_steps)
     assert summary.ingested["one_stop/dossiers"]["rows"] > 0
     assert {check for _, check, _ in summary.checks} >= {"expectations", "pii_scan", "row_count_guard"}
     assert summary.published[SLUG]["published"] is True

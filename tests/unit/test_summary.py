@@ -18,7 +18,7 @@ def test_render_lists_sources_checks_publications_and_outputs():
     )
     text = render(summary, {"portal store": "/data/portal"})
     assert "106.071" in text and "12" in text and "column added: X" in text
-    assert "1 passed, 1 failed" in text and "FAILED rpt_dossier_kpis_monthly:pii_scan" in text
+    assert "1 passed, 1 failed, 0 warnings" in text and "FAILED rpt_dossier_kpis_monthly:pii_scan" in text
     assert "chi-so: new version v1, 48 rows" in text
     assert text.index("warehouse_dbt_assets") < text.index("one_stop_ingest")  # slowest first
     assert "/data/portal" in text
@@ -29,3 +29,30 @@ def test_ok_needs_success_and_no_failed_check_or_step():
     assert RunSummary(success=True).ok
     assert not RunSummary(success=False).ok
     assert not RunSummary(success=True, failed_steps=["x"]).ok
+
+
+def test_reconciliation_in_vietnamese_notation():
+    from orchestration.summary import render_reconciliation
+
+    rows = [
+        {
+            "report": "q3_2024",
+            "level": "all",
+            "metric": "received",
+            "published_value": 106071,
+            "recomputed_value": 106071,
+            "status": "match",
+        },
+        {
+            "report": "q3_2024",
+            "level": "district",
+            "metric": "on_time_rate",
+            "published_value": 96.29,
+            "recomputed_value": 91.08,
+            "status": "differs",
+        },
+    ]
+    text = render_reconciliation(rows)
+    assert "106.071" in text and "96,29" in text and "91,08" in text
+    assert "1/2 published figures reproduced exactly" in text
+    assert render_reconciliation([]) == ""

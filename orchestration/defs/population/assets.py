@@ -26,10 +26,11 @@ CHUNK = 200
     ),
     pool="population",
     retry_policy=dg.RetryPolicy(max_retries=2, delay=60, backoff=dg.Backoff.EXPONENTIAL),
+    output_required=False,
 )
 def applicant_verifications(
     context: dg.AssetExecutionContext, lake: LakeResource, population: PopulationResource
-) -> dg.MaterializeResult:
+):
     from sources.common.batch import SourceBatch
     from sources.lake import TableContract
     from sources.population.applicants import pending_applicants
@@ -47,12 +48,11 @@ def applicant_verifications(
                         SourceBatch(batch.table, batch.data, cursor=position, quarantined=batch.quarantined)
                     )
         records = tx.commit()
-    rows = sum(r.rows for r in records)
     if not records:
-        return dg.MaterializeResult(metadata={"rows": 0, "lookups": 0})
-    return dg.MaterializeResult(
+        return  # no new applicants: no new version of this asset, nothing downstream to rebuild
+    yield dg.MaterializeResult(
         metadata={
-            "rows": rows,
+            "rows": sum(r.rows for r in records),
             "lookups": len(pending),
             "quarantined": sum(r.quarantined for r in records),
             "batch_id": records[0].batch_id,
@@ -70,8 +70,9 @@ def applicant_verifications(
     description="Dân số theo xã, giới tính và nhóm tuổi — aggregate statistics (no personal data)",
     pool="population",
     retry_policy=dg.RetryPolicy(max_retries=2, delay=60, backoff=dg.Backoff.EXPONENTIAL),
+    output_required=False,
 )
-def population_by_commune(lake: LakeResource, population: PopulationResource) -> dg.MaterializeResult:
+def population_by_commune(lake: LakeResource, population: PopulationResource):
     from sources.lake import TableContract
 
     contract = {
@@ -83,6 +84,7 @@ def population_by_commune(lake: LakeResource, population: PopulationResource) ->
         for batch in population.statistics().fetch():
             tx.write(batch)
         records = tx.commit()
-    return dg.MaterializeResult(
-        metadata={"rows": sum(r.rows for r in records), "batch_id": records[0].batch_id if records else ""}
-    )
+    if records:  # identical statistics commit nothing and rebuild nothing
+        yield dg.MaterializeResult(
+            metadata={"rows": sum(r.rows for r in records), "batch_id": records[0].batch_id}
+        )
