@@ -48,6 +48,7 @@ $(MANIFEST): $(STAMP) $(DBT_SOURCES)
 
 prepare: $(MANIFEST)
 	@mkdir -p $(DAGSTER_HOME)
+	@test -f $(DAGSTER_HOME)/dagster.yaml || cp orchestration/instance/dagster.yaml $(DAGSTER_HOME)/dagster.yaml
 
 # A local pseudonymisation key for sandbox runs, made once, kept outside the repository's tracked files.
 # Production sets HUE_PSEUDONYM_KEY from its secrets store instead.

@@ -50,6 +50,11 @@ def affected_keys(
     return downstream | missing
 
 
+def console_config(level: str) -> dict:
+    """Run config for the console log level (the event log keeps everything whatever this says)."""
+    return {"loggers": {"console": {"config": {"log_level": level}}}}
+
+
 @dataclass
 class NightlyResult:
     ingest: dg.ExecuteInProcessResult
@@ -66,14 +71,18 @@ class NightlyResult:
 
 
 def run_nightly(
-    defs: dg.Definitions, instance: dg.DagsterInstance, ingest_keys: list[dg.AssetKey] | None = None
+    defs: dg.Definitions,
+    instance: dg.DagsterInstance,
+    ingest_keys: list[dg.AssetKey] | None = None,
+    log_level: str = "DEBUG",
 ) -> NightlyResult:
     """Both steps in this process (``make run``, tests): what the schedule and sensor do with a daemon.
 
     ``ingest_keys`` limits the sync to some source tables (a partial night, or a test at small scale).
     """
+    run_config = console_config(log_level)
     ingest = defs.resolve_job_def("nightly_ingest").execute_in_process(
-        instance=instance, raise_on_error=False, asset_selection=ingest_keys
+        instance=instance, raise_on_error=False, asset_selection=ingest_keys, run_config=run_config
     )
     graph = defs.resolve_asset_graph()
     changed = changed_ingest_keys(instance.all_logs(ingest.run_id))
@@ -90,5 +99,7 @@ def run_nightly(
         # When everything is affected (a fresh warehouse), run the whole job: dbt then builds without a
         # subset selection, which for hundreds of models is much cheaper than listing each one.
         subset = None if selection >= everything else sorted(selection, key=str)
-        warehouse = job.execute_in_process(instance=instance, raise_on_error=False, asset_selection=subset)
+        warehouse = job.execute_in_process(
+            instance=instance, raise_on_error=False, asset_selection=subset, run_config=run_config
+        )
     return NightlyResult(ingest=ingest, warehouse=warehouse, selection=selection)

@@ -22,6 +22,9 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="rebuild every asset (after a model change), not only what changed",
     )
+    parser.add_argument(
+        "--log-level", default="WARNING", help="Dagster console log level (the full log is in the UI)"
+    )
     args = parser.parse_args(argv)
     settings = export_defaults()
     os.environ.setdefault("DAGSTER_HOME", str(resolve_path("data/dagster_home")))
@@ -31,17 +34,17 @@ def main(argv: list[str] | None = None) -> int:
     import dagster as dg
 
     from orchestration.definitions import defs
-    from orchestration.nightly import run_nightly
+    from orchestration.nightly import console_config, run_nightly
     from orchestration.summary import render, render_reconciliation, summarise
 
     instance = dg.DagsterInstance.get()
     if args.full:
         result = defs.resolve_job_def("full_rebuild").execute_in_process(
-            instance=instance, raise_on_error=False
+            instance=instance, raise_on_error=False, run_config=console_config(args.log_level)
         )
         run_ids, success = [result.run_id], result.success
     else:
-        nightly = run_nightly(defs, instance)
+        nightly = run_nightly(defs, instance, log_level=args.log_level)
         run_ids, success = nightly.run_ids, nightly.success
     events = [entry for run_id in run_ids for entry in instance.all_logs(run_id)]
     report = write_quality_report(resolve_path(settings["HUE_QUALITY_DIR"]))
