@@ -19,7 +19,7 @@ def _key(batch_id: str, dossier_code: str) -> str:
 
 
 def pending_applicants(lake_root: Path, after: str | None, limit: int) -> Iterator[tuple[str, dict]]:
-    """``(position, applicant)`` for dossiers landed after ``after`` (a position), oldest first.
+    """``(position, applicant)`` for citizens' dossiers landed after ``after`` (a position), oldest first.
 
     A position is ``<one-stop batch id>|<MaHoSo>``; the caller commits the last one it verified, so the
     next run continues where this one stopped, even when ``limit`` cut it short.
@@ -38,6 +38,7 @@ def pending_applicants(lake_root: Path, after: str | None, limit: int) -> Iterat
                 select _batch_id, MaHoSo, ChuHoSo, MaTTHC, NgayCapNhat
                 from read_parquet(?, union_by_name = true)
                 where (_batch_id, MaHoSo) > (?, ?)
+                  and coalesce(LoaiDoiTuong, 1) = 1  -- citizens only: organisations are not in the register
             ),
             i as (
                 select MaHoSo, NgayCapNhatHoSo, LoaiDinhDanh, SoDinhDanh,
