@@ -12,6 +12,7 @@ import time
 import dagster as dg
 
 from orchestration.defs.digitization.catalogue import committed_catalogue
+from orchestration.lib.metadata import batch_metadata
 from orchestration.resources import DigitizationResource, LakeResource
 
 SYSTEM = "digitization"
@@ -46,19 +47,6 @@ def _specs() -> list[dg.AssetSpec]:
     return specs
 
 
-def _metadata(record, seconds: float) -> dict:
-    return {
-        "rows": dg.MetadataValue.int(record.rows),
-        "quarantined": dg.MetadataValue.int(record.quarantined),
-        "bytes": dg.MetadataValue.int(record.bytes),
-        "batch_id": record.batch_id,
-        "cursor_from": record.cursor_from or "",
-        "cursor_to": record.cursor_to or "",
-        "drift": dg.MetadataValue.json(record.drift),
-        "seconds": dg.MetadataValue.float(seconds),
-    }
-
-
 @dg.multi_asset(
     name="digitization_ingest",
     specs=_specs(),
@@ -90,7 +78,7 @@ def digitization_ingest(
                     if record.table in wanted:
                         yield dg.MaterializeResult(
                             asset_key=[SYSTEM, record.table],
-                            metadata=_metadata(record, time.perf_counter() - started),
+                            metadata=batch_metadata(record, time.perf_counter() - started),
                         )
         live = {table.slug: table for table in connector.catalogue.tables}
         for slug in sorted(wanted - set(CATALOGUE_TABLES)):
@@ -110,7 +98,7 @@ def digitization_ingest(
                 continue
             for record in records:
                 yield dg.MaterializeResult(
-                    asset_key=[SYSTEM, slug], metadata=_metadata(record, time.perf_counter() - started)
+                    asset_key=[SYSTEM, slug], metadata=batch_metadata(record, time.perf_counter() - started)
                 )
     if failures:
         raise dg.Failure(

@@ -9,6 +9,7 @@ import time
 
 import dagster as dg
 
+from orchestration.lib.metadata import batch_metadata
 from orchestration.resources import LakeResource, OneStopResource
 
 SYSTEM = "one_stop"
@@ -61,7 +62,7 @@ def one_stop_ingest(context: dg.AssetExecutionContext, lake: LakeResource, one_s
         for stream in streams:
             started = time.perf_counter()
             records = {r.table: r for r in sync_stream(the_lake, connector, stream)}
-            seconds = round(time.perf_counter() - started, 2)
+            seconds = time.perf_counter() - started
             for table, (table_stream, _) in TABLES.items():
                 if table_stream != stream or table not in wanted:
                     continue
@@ -70,18 +71,6 @@ def one_stop_ingest(context: dg.AssetExecutionContext, lake: LakeResource, one_s
                     # Nothing new since the last committed cursor: no new version of this table.
                     context.log.info(f"{SYSTEM}.{table}: nothing new")
                     continue
-                yield dg.MaterializeResult(
-                    asset_key=table_key(table),
-                    metadata={
-                        "rows": dg.MetadataValue.int(rec.rows),
-                        "quarantined": dg.MetadataValue.int(rec.quarantined),
-                        "bytes": dg.MetadataValue.int(rec.bytes),
-                        "batch_id": rec.batch_id,
-                        "cursor_from": rec.cursor_from or "",
-                        "cursor_to": rec.cursor_to or "",
-                        "drift": dg.MetadataValue.json(rec.drift),
-                        "stream_seconds": dg.MetadataValue.float(seconds),
-                    },
-                )
+                yield dg.MaterializeResult(asset_key=table_key(table), metadata=batch_metadata(rec, seconds))
     finally:
         connector.close()
