@@ -33,20 +33,28 @@ def applicant_verifications(
 ):
     from sources.common.batch import SourceBatch
     from sources.lake import TableContract
+    from sources.population import PopulationServiceFault
     from sources.population.applicants import pending_applicants
 
     the_lake = lake.lake()
     contract = {"applicant_verifications": TableContract(key=("MaHoSo",), version="verified_at")}
     with the_lake.stream(SYSTEM, "applicant_verifications", contract) as tx:
         pending = list(pending_applicants(the_lake.root, tx.cursor_from, population.max_lookups_per_run))
-        with population.verifier(the_lake.root / "audit" / SYSTEM) as verifier:
-            for start in range(0, len(pending), CHUNK):
-                chunk = pending[start : start + CHUNK]
-                position = chunk[-1][0]
-                for batch in verifier.verify([applicant for _, applicant in chunk]):
-                    tx.write(
-                        SourceBatch(batch.table, batch.data, cursor=position, quarantined=batch.quarantined)
-                    )
+        try:
+            with population.verifier(the_lake.root / "audit" / SYSTEM) as verifier:
+                for start in range(0, len(pending), CHUNK):
+                    chunk = pending[start : start + CHUNK]
+                    position = chunk[-1][0]
+                    for batch in verifier.verify([applicant for _, applicant in chunk]):
+                        tx.write(
+                            SourceBatch(
+                                batch.table, batch.data, cursor=position, quarantined=batch.quarantined
+                            )
+                        )
+        except PopulationServiceFault as exc:
+            # The service refused the request itself (credentials, request shape): the same request would
+            # be refused again, so fail at once rather than wait out the retry policy.
+            raise dg.Failure(description=str(exc), allow_retries=False) from exc
         records = tx.commit()
     if not records:
         return  # no new applicants: no new version of this asset, nothing downstream to rebuild
