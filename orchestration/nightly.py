@@ -37,17 +37,23 @@ def affected_keys(
     ingest_keys: set[dg.AssetKey],
     ever_materialized: Callable[[dg.AssetKey], bool],
 ) -> set[dg.AssetKey]:
-    """Everything downstream of the changed sources, plus upstream warehouse assets that were never built.
+    """Everything downstream of the changed sources, plus every warehouse asset never built whose sources
+    all hold data.
 
-    The second part covers a fresh warehouse: seeds and reference models have no source upstream, so no
-    batch would ever select them, yet the marts read them.
+    The second part covers a fresh warehouse: seeds and reference models (administrative units, reporting
+    periods) have no source upstream, so no batch would ever select them, yet the marts read them.
     """
     if not changed:
         return set()
     downstream = dg.AssetSelection.assets(*changed).downstream().resolve(asset_graph) - ingest_keys
-    upstream = dg.AssetSelection.assets(*downstream).upstream().resolve(asset_graph) - ingest_keys
-    missing = {key for key in upstream - downstream if not ever_materialized(key)}
-    return downstream | missing
+    everything = dg.AssetSelection.all().resolve(asset_graph) - ingest_keys
+    never_built = {key for key in everything - downstream if not ever_materialized(key)}
+    ready = set()
+    for key in never_built:
+        sources = dg.AssetSelection.assets(key).upstream().resolve(asset_graph) & ingest_keys
+        if all(source in changed or ever_materialized(source) for source in sources):
+            ready.add(key)
+    return downstream | ready
 
 
 def console_config(level: str) -> dict:

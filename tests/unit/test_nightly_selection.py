@@ -31,7 +31,10 @@ def _graph():
     @dg.asset(deps=[mart_a])
     def publish_a(): ...
 
-    defs = dg.Definitions(assets=[sources, stg_a, stg_b, seed_periods, mart_a, publish_a])
+    @dg.asset
+    def dim_admin_units(): ...
+
+    defs = dg.Definitions(assets=[sources, stg_a, stg_b, seed_periods, mart_a, publish_a, dim_admin_units])
     graph = defs.resolve_asset_graph()
     return graph, {dg.AssetKey(["src", "a"]), dg.AssetKey(["src", "b"])}
 
@@ -49,7 +52,8 @@ def test_only_downstream_of_changed_sources():
 def test_fresh_warehouse_also_builds_upstream_reference_assets():
     graph, ingest = _graph()
     keys = affected_keys(graph, {dg.AssetKey(["src", "a"])}, ingest, lambda key: False)
-    assert keys == _keys("stg_a", "mart_a", "publish_a", "seed_periods")
+    # stg_b waits for its source's first batch; the reference assets are built now
+    assert keys == _keys("stg_a", "mart_a", "publish_a", "seed_periods", "dim_admin_units")
 
 
 def test_nothing_changed_nothing_selected():
