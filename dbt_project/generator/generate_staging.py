@@ -256,29 +256,35 @@ def _column_doc(table: CatalogueTable, col) -> dict:
         desc += "; keyed pseudonym, the raw number never leaves staging"
     desc += ")"
     entry: dict = {"name": col.id, "description": desc}
-    tests: list = []
-    if is_key:
-        tests = ["unique", "not_null"]
-    else:
-        if not col.nullable:
-            tests.append({"not_null": {"config": {"severity": "warn"}}})
-        if col.accepted_values and col.semantic_type in ("text", "code"):
-            tests.append(
-                {
-                    "accepted_values": {
-                        "arguments": {"values": list(col.accepted_values)},
-                        "config": {"severity": "warn"},
-                    }
-                }
-            )
-    if tests:
-        entry["data_tests"] = tests
     issue = {
         "name": f"{col.id}__issue",
         "description": f"Lý do giá trị gốc của {col.id} không chuẩn hóa được / why the raw value failed "
         "standardisation (NULL when fine or missing).",
     }
     return [entry, issue]
+
+
+def _model_tests(table: CatalogueTable) -> list:
+    """The table's constraints as two model-level tests (macros/tests/test_staging_contract.sql): the key
+    (error) and required/accepted values (warning). Two queries per model instead of one per column keep
+    a catalogue-scale build fast."""
+    tests: list = [{"staging_keys": {"arguments": {"columns": list(table.primary_key)}}}]
+    required = [c.id for c in table.columns if not c.nullable and c.id not in table.primary_key]
+    accepted = {
+        c.id: list(c.accepted_values)
+        for c in table.columns
+        if c.accepted_values and c.semantic_type in ("text", "code") and c.id not in table.primary_key
+    }
+    if required or accepted:
+        tests.append(
+            {
+                "staging_values": {
+                    "arguments": {"required": required, "accepted": accepted},
+                    "config": {"severity": "warn"},
+                }
+            }
+        )
+    return tests
 
 
 def render_domain_models(tables: list[CatalogueTable]) -> str:
@@ -311,6 +317,7 @@ def render_domain_models(tables: list[CatalogueTable]) -> str:
                         "materialization_reason": f"expected rows {t.row_count}: {materialization(t)}",
                     },
                 },
+                "data_tests": _model_tests(t),
                 "columns": columns,
             }
         )

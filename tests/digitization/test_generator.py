@@ -131,9 +131,11 @@ def test_models_yaml_tests_from_constraints(files: dict[str, str]) -> None:
     doc = _yaml(files[f"{g.MODELS_DIR}/du_lich/_du_lich__models.yml"])
     model = next(m for m in doc["models"] if m["name"] == "stg_digitization__co_so_luu_tru_tp_hue")
     cols = {c["name"]: c for c in model["columns"]}
-    assert cols["ma_co_so"]["data_tests"] == ["unique", "not_null"]
-    accepted = cols["loai_hinh"]["data_tests"][1]["accepted_values"]
-    assert "Khách sạn" in accepted["arguments"]["values"] and accepted["config"]["severity"] == "warn"
+    keys, values = model["data_tests"]
+    assert keys == {"staging_keys": {"arguments": {"columns": ["ma_co_so"]}}}
+    contract = values["staging_values"]
+    assert "Khách sạn" in contract["arguments"]["accepted"]["loai_hinh"]
+    assert contract["config"]["severity"] == "warn"
     assert "ma_co_so__issue" in cols and "Lý do" in cols["ma_co_so__issue"]["description"]
     assert "Danh sách cơ sở lưu trú du lịch" in model["description"]
 
