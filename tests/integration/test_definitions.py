@@ -21,8 +21,8 @@ def defs() -> dg.Definitions:
     return defs
 
 
-def test_dagster_definitions_validate():
-    env = {**os.environ, "DAGSTER_HOME": str(REPO / "data" / "test_dagster_home")}
+def test_dagster_definitions_validate(tmp_path):
+    env = {**os.environ, "DAGSTER_HOME": str(tmp_path)}
     dagster = Path(sys.executable).with_name("dagster")
     proc = subprocess.run(
         [str(dagster), "definitions", "validate", "-w", "workspace.yaml"],
