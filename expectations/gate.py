@@ -62,4 +62,5 @@ def run_gate(
         write_result(summary, results_dir)
         write_gate_part(results_dir, dataset, "pii", pii.to_dict())
         write_gate_part(results_dir, dataset, "row_count_guard", guard.to_dict() if guard else None)
+        write_gate_part(results_dir, dataset, "passed", quality.passed)
     return quality

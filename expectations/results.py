@@ -147,8 +147,8 @@ def summary_from_dict(document: dict[str, Any]) -> ValidationSummary:
     )
 
 
-def write_gate_part(results_dir: str | Path, dataset: str, part: str, payload: dict[str, Any] | None) -> Path:
-    """Merge one gate step's result (``pii`` or ``row_count_guard``) into ``<dataset>.gate.json``.
+def write_gate_part(results_dir: str | Path, dataset: str, part: str, payload: Any) -> Path:
+    """Merge one gate step's result (``pii``, ``row_count_guard``, ``passed``) into ``<dataset>.gate.json``.
 
     The steps run as separate checks, so each records its own part; the report reads the merged file.
     """
