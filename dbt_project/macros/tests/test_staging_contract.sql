@@ -16,21 +16,28 @@ where {% for c in columns %}{{ c }} is null{% if not loop.last %} or {% endif %}
 having count(*) > 0
 {% endtest %}
 
-{#- Warning severity: required columns are filled and listed columns keep to their accepted values. -#}
+{#- Warning severity: required columns are filled and listed columns keep to their accepted values.
+    One scan of the model counts every violation; the rows returned are the non-zero counts. -#}
 {% test staging_values(model, required=[], accepted={}) %}
-select * from (
-    select 'no_violation' as violation, '' as column_name, 0 as row_count where 1 = 0
-    {% for c in required %}
-    union all
-    select 'null', '{{ c }}', count(*) from {{ model }} where {{ c }} is null having count(*) > 0
-    {% endfor %}
-    {% for c, values in accepted.items() %}
-    union all
-    select 'not_accepted', '{{ c }}', count(*) from {{ model }}
-    where {{ c }} is not null and {{ c }} not in (
-        {% for v in values %}'{{ v | replace("'", "''") }}'{% if not loop.last %}, {% endif %}{% endfor %}
-    )
-    having count(*) > 0
-    {% endfor %}
-) as violations
+{%- set checks = [] -%}
+{%- for c in required -%}
+  {%- do checks.append(('null', c, c ~ ' is null')) -%}
+{%- endfor -%}
+{%- for c, values in accepted.items() -%}
+  {%- set listed = [] -%}
+  {%- for v in values -%}{%- do listed.append("'" ~ (v | replace("'", "''")) ~ "'") -%}{%- endfor -%}
+  {%- do checks.append(('not_accepted', c, c ~ ' is not null and ' ~ c ~ ' not in (' ~ listed | join(', ') ~ ')')) -%}
+{%- endfor -%}
+with counts as (
+    select
+        {% for kind, column, condition in checks %}
+        sum(case when {{ condition }} then 1 else 0 end) as n_{{ loop.index }}{% if not loop.last %},{% endif %}
+        {% endfor %}
+    from {{ model }}
+)
+{% for kind, column, condition in checks %}
+select '{{ kind }}' as violation, '{{ column }}' as column_name, n_{{ loop.index }} as row_count
+from counts where n_{{ loop.index }} > 0
+{% if not loop.last %}union all{% endif %}
+{% endfor %}
 {% endtest %}
