@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 
 import dagster as dg
 
+MAX_TABLE_LINES = 12
+
 
 @dataclass
 class RunSummary:
@@ -82,11 +84,25 @@ def render(summary: RunSummary, outputs: dict[str, str]) -> str:
     lines.append(" Nguồn / sources                                   rows  quarantined  drift")
     if not summary.ingested:
         lines.append("   (nothing new from any source)")
-    for key, meta in sorted(summary.ingested.items()):
-        drift = ", ".join(meta.get("drift") or []) or "-"
-        lines.append(
-            f"   {key:<44} {_fmt(meta.get('rows', 0)):>8} {_fmt(meta.get('quarantined', 0)):>12}  {drift}"
-        )
+    by_system: dict[str, list[str]] = {}
+    for key in sorted(summary.ingested):
+        by_system.setdefault(key.split("/", 1)[0], []).append(key)
+    for system, keys in by_system.items():
+        if len(keys) > MAX_TABLE_LINES:
+            # Hundreds of catalogue tables: one line for the system, then only the tables worth a look.
+            rows = sum(int(summary.ingested[k].get("rows", 0)) for k in keys)
+            rejected = sum(int(summary.ingested[k].get("quarantined", 0)) for k in keys)
+            label = f"{system} ({len(keys)} tables)"
+            lines.append(f"   {label:<44} {_fmt(rows):>8} {_fmt(rejected):>12}")
+            keys = [
+                k for k in keys if summary.ingested[k].get("quarantined") or summary.ingested[k].get("drift")
+            ]
+        for key in keys:
+            meta = summary.ingested[key]
+            drift = ", ".join(meta.get("drift") or []) or "-"
+            lines.append(
+                f"   {key:<44} {_fmt(meta.get('rows', 0)):>8} {_fmt(meta.get('quarantined', 0)):>12}  {drift}"
+            )
     total_q = sum(int(m.get("quarantined", 0)) for m in summary.ingested.values())
     lines.append(f"   rows quarantined in all: {_fmt(total_q)}")
     lines.append("")
@@ -97,8 +113,10 @@ def render(summary: RunSummary, outputs: dict[str, str]) -> str:
     for asset, check, ok in summary.checks:
         if not ok:
             lines.append(f"   FAILED {asset}:{check}")
-    for asset, check in summary.warnings[:10]:
+    for asset, check in summary.warnings[:MAX_TABLE_LINES]:
         lines.append(f"   warning {asset}:{check}")
+    if len(summary.warnings) > MAX_TABLE_LINES:
+        lines.append(f"   … and {len(summary.warnings) - MAX_TABLE_LINES} more warnings (make ui → Checks)")
     lines.append("")
     lines.append(" Công bố / publications")
     if not summary.published:

@@ -56,3 +56,11 @@ def test_reconciliation_in_vietnamese_notation():
     assert "106.071" in text and "96,29" in text and "91,08" in text
     assert "1/2 published figures reproduced exactly" in text
     assert render_reconciliation([]) == ""
+
+
+def test_a_catalogue_of_hundreds_of_tables_is_one_line_plus_the_tables_worth_a_look():
+    ingested = {f"digitization/t{i:03d}": {"rows": 10, "quarantined": 0, "drift": []} for i in range(597)}
+    ingested["digitization/t005"] = {"rows": 10, "quarantined": 3, "drift": []}
+    text = render(RunSummary(success=True, ingested=ingested), {})
+    assert "digitization (597 tables)" in text and "5.970" in text
+    assert "digitization/t005" in text and "digitization/t006" not in text
