@@ -12,7 +12,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from orchestration.lib.environment import resolve_path
+from orchestration.lib.environment import resolve_path, resolve_sqlite_url
 
 
 class LakeResource(dg.ConfigurableResource):
@@ -36,11 +36,10 @@ class OneStopResource(dg.ConfigurableResource):
     def connector(self):
         from sources.one_stop.sql import OneStopSqlConnector
 
-        url = self.db_url
-        if url.startswith("sqlite:///") and not url.startswith("sqlite:////"):
-            url = "sqlite:///" + str(resolve_path(url.removeprefix("sqlite:///")))
         return OneStopSqlConnector(
-            url, page_size=self.page_size, overlap=timedelta(minutes=self.overlap_minutes)
+            resolve_sqlite_url(self.db_url),
+            page_size=self.page_size,
+            overlap=timedelta(minutes=self.overlap_minutes),
         )
 
 

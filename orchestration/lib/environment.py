@@ -28,9 +28,14 @@ def setting(name: str) -> str:
     value = os.environ.get(name) or DEFAULTS[name]
     if name.endswith(("_DIR", "_PATH")):
         return str(resolve_path(value))
-    if value.startswith("sqlite:///") and not value.startswith("sqlite:////"):
-        return "sqlite:///" + str(resolve_path(value.removeprefix("sqlite:///")))
-    return value
+    return resolve_sqlite_url(value)
+
+
+def resolve_sqlite_url(url: str) -> str:
+    """A relative SQLite URL (``sqlite:///data/x.sqlite``) made absolute against the repository."""
+    if url.startswith("sqlite:///") and not url.startswith("sqlite:////"):
+        return "sqlite:///" + str(resolve_path(url.removeprefix("sqlite:///")))
+    return url
 
 
 def resolve_path(value: str) -> Path:

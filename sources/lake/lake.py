@@ -56,7 +56,6 @@ class TableContract:
 @dataclass
 class _TableState:
     parts: int = 0
-    rows_in: int = 0
     quarantined: list[dict] = field(default_factory=list)
     schema: dict[str, str] = field(default_factory=dict)
     arrow_schema: pa.Schema | None = None
@@ -194,7 +193,6 @@ class StreamWriter:
         data = self._with_load_metadata(batch.table, batch.data)
         pq.write_table(data, table_dir / f"part-{state.parts:05d}.parquet", compression="zstd")
         state.parts += 1
-        state.rows_in += batch.data.num_rows
         for name, typ in schema_to_dict(batch.data.schema).items():
             if typ != "null" or name not in state.schema:
                 state.schema[name] = typ
