@@ -98,7 +98,9 @@ _PREFILTER_DIGITS = (
     r"|(?:^|[^0-9])(?:0[35789][0-9]{8}|0[12][0-9]{9}|0[0-9]{11}|(?:0[1-9]|[12][0-9]|3[0-8])[0-9]{7})(?:[^0-9]|$)"
 )
 _COMBINING_MARK = r"[\x{0300}-\x{036F}]"
-_PREFILTER_NAMES = r"(?:^|\PL)(?:ông|bà|anh|chị|cháu|công dân|họ và tên|họ tên|chủ hồ sơ|người nộp)\PL"
+# No boundary before the honorific: RE2's and Python's Unicode tables differ on letters added in recent
+# Unicode versions (e.g. U+31350), and a pre-filter may only ever keep too much, never too little.
+_PREFILTER_NAMES = r"(?:ông|bà|anh|chị|cháu|công dân|họ và tên|họ tên|chủ hồ sơ|người nộp)\PL"
 
 
 @dataclass(frozen=True)
@@ -307,6 +309,26 @@ class PiiAllowlist:
             columns=columns,
         )
 
+    def with_dataset(
+        self, dataset: str, raw: Mapping[str, Any], *, source: str = "<dataset>"
+    ) -> PiiAllowlist:
+        """A copy with ``raw`` (one dataset's section, file shape) added to that dataset's entries.
+
+        Lets a dataset definition carry its own reviewed public contacts (the generated open-catalogue
+        datasets do) instead of a second hand-kept list that could drift from it.
+        """
+        extra = PiiAllowlist.from_dict({"datasets": {dataset: raw}}, source=source).datasets[dataset]
+        own = self.datasets.get(dataset, DatasetAllowlist())
+        columns = {k: frozenset(v) for k, v in own.columns.items()}
+        for column, kinds in extra.columns.items():
+            columns[column] = columns.get(column, frozenset()) | kinds
+        merged = DatasetAllowlist(
+            values=own.values | extra.values,
+            email_domains=own.email_domains | extra.email_domains,
+            columns=columns,
+        )
+        return PiiAllowlist(default=self.default, datasets={**self.datasets, dataset: merged})
+
     @classmethod
     def from_dict(cls, document: Mapping[str, Any], *, source: str = "<dict>") -> PiiAllowlist:
         def section(name: str, raw: Any) -> DatasetAllowlist:
@@ -484,11 +506,10 @@ def scan_table(
         column = table[name]
         kind = personal.get(name)
         column_rule = rules.columns.get(name, frozenset())
-        if kind is not None:
+        # A column whose own kind is allowlisted (an organisation's phone column) is not personal as a
+        # whole, but its values are still scanned below: a personal ID or a name typed into it still blocks.
+        if kind is not None and not (kind in column_rule or "*" in column_rule):
             rows, values = _present(column)
-            if kind in column_rule or "*" in column_rule:
-                allowlisted += len(rows)
-                continue
             check_values = kind in ("phone", "email") and bool(rules.values or rules.email_domains)
             for row, value in zip(rows, values, strict=True):
                 text = value if isinstance(value, str) else str(value)

@@ -5,7 +5,7 @@ Pure over the run's events, so it is unit-tested on hand-made events and printed
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
 import dagster as dg
@@ -77,7 +77,8 @@ def _fmt(n: object) -> str:
     return f"{n:,}".replace(",", ".") if isinstance(n, int) else str(n)
 
 
-def render(summary: RunSummary, outputs: dict[str, str]) -> str:
+def render(summary: RunSummary, outputs: dict[str, str], highlight: Collection[str] = ()) -> str:
+    """The summary as console text; ``highlight`` names the datasets always listed one by one."""
     lines = ["", "═" * 78, " Tóm tắt lần chạy hằng đêm — nightly run summary", "═" * 78]
     lines.append(f" Kết quả / result: {'THÀNH CÔNG (ok)' if summary.ok else 'THẤT BẠI (failed)'}")
     lines.append("")
@@ -121,7 +122,17 @@ def render(summary: RunSummary, outputs: dict[str, str]) -> str:
     lines.append(" Công bố / publications")
     if not summary.published:
         lines.append("   (nothing published in this run)")
-    for slug, meta in sorted(summary.published.items()):
+    shown = sorted(summary.published)
+    if len(shown) > MAX_TABLE_LINES:
+        # Dozens of open catalogue datasets: the counts, then the datasets people ask about first.
+        new = sum(bool(m.get("published")) for m in summary.published.values())
+        rows = sum(int(m.get("rows", 0)) for m in summary.published.values())
+        lines.append(
+            f"   {len(shown)} datasets: {new} new versions, {len(shown) - new} unchanged, {_fmt(rows)} rows"
+        )
+        shown = [slug for slug in shown if slug in highlight]
+    for slug in shown:
+        meta = summary.published[slug]
         state = (
             f"new version {meta.get('version')}"
             if meta.get("published")

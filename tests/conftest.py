@@ -22,5 +22,9 @@ def repo_root() -> Path:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    os.environ.setdefault("DAGSTER_HOME", str(REPO / "data" / "test_dagster_home"))
-    Path(os.environ["DAGSTER_HOME"]).mkdir(parents=True, exist_ok=True)
+    # Tests never touch the instance `make run` and `make ui` use; under pytest-xdist each worker gets its
+    # own, because two processes on one SQLite event log would wait on each other's locks.
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    home = REPO / "data" / "test_dagster_home" / worker
+    home.mkdir(parents=True, exist_ok=True)
+    os.environ["DAGSTER_HOME"] = str(home)

@@ -10,15 +10,17 @@ snapshot (``dbt_project/catalogue/digitization_catalogue.json``) this writes, de
   latest version of each key, then ``std_<type>`` / ``std_<type>_issue`` for every column;
 * ``_<domain>__models.yml`` per domain: Vietnamese + English descriptions and tests from the constraints;
 * ``expectations/suites/digitization/<slug>.json`` for every open table (the publication gate);
+* ``orchestration/defs/publish/open_catalogue_datasets.yml``: every open table as a published dataset
+  (``open_datasets.py``: metadata, published columns, privacy rules);
 * ``dbt_project/catalogue/generated_files.json``: the manifest of what was written (path → sha256).
 
-Materialisation by expected volume (``row_count`` in the catalogue, province scale), because per-model
-overhead, not data, dominates small tables on our 2-core machines (stack notes, "dbt at catalogue scale"):
+Materialisation by expected volume (``row_count`` in the catalogue, province scale):
 
-* below 50,000 rows: ``view``. Building it costs nothing; the dedup window runs when someone reads it,
-  which for a small register is milliseconds.
-* 50,000-499,999 rows: ``table``. Read by marts and checks several times a night; paying the
-  standardisation (admin-unit lookups are correlated subqueries) once per build is cheaper.
+* below 500,000 rows: ``table``. Not a view, although building a view costs nothing: every generated model
+  carries two contract tests, and each test re-plans a view's semantic-type SQL (parse, bind and optimise of
+  ~50 kB of SQL: ~0.2 s before a single row is read). A table is planned once. Measured on one domain folder
+  (42 models, 84 tests; ``dbt build --select path:...`` in one run): 0.28 s per node as views, 0.14 s as
+  tables (``docs/benchmarks.md``, "dbt at catalogue scale").
 * 500,000 rows and more (the platform's big-data sets): ``incremental`` with ``delete+insert`` on the key,
   reading only lake batches newer than the last build, so the nightly cost follows the changes.
 
@@ -50,6 +52,10 @@ import yaml
 
 from sources.digitization.catalogue import Catalogue, CatalogueTable, diff_catalogues  # noqa: F401 (re-export)
 
+if __package__ in (None, ""):  # run as a script: make the repository importable, as `python -m` does
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from dbt_project.generator.open_datasets import DATASETS_PATH, render_open_datasets
+
 REPO = Path(__file__).resolve().parents[2]
 CATALOGUE_PATH = PurePosixPath("dbt_project/catalogue/digitization_catalogue.json")
 MANIFEST_PATH = PurePosixPath("dbt_project/catalogue/generated_files.json")
@@ -64,7 +70,6 @@ ADMIN_UNIT_SEEDS = ("admin_units", "admin_unit_code_aliases")
 PARSE_GUARD_COMMENT = (
     "    -- std_* columns are rendered at compile/run time only (execute): keeps `dbt parse` fast"
 )
-TABLE_MIN_ROWS = 50_000
 INCREMENTAL_MIN_ROWS = 500_000
 LOAD_COLUMNS = ("_batch_id", "_extracted_at", "_source")
 
@@ -89,12 +94,10 @@ LON_BOUNDS = (107.00, 108.25)
 
 
 def materialization(table: CatalogueTable) -> str:
-    """``view``, ``table`` or ``incremental`` by expected row count (see the module docstring for why)."""
+    """``table`` or ``incremental`` by expected row count (see the module docstring for why)."""
     if table.row_count >= INCREMENTAL_MIN_ROWS:
         return "incremental"
-    if table.row_count >= TABLE_MIN_ROWS:
-        return "table"
-    return "view"
+    return "table"
 
 
 def model_name(table: CatalogueTable) -> str:
@@ -134,6 +137,10 @@ def render_model(table: CatalogueTable) -> str:
     mat = materialization(table)
     pk = table.primary_key
     partition = ", ".join(f'"{k}"' for k in pk)
+    # counts of values that failed standardisation, per column and reason (macros/data_quality)
+    issues_hook = (
+        f"    post_hook=\"{{{{ record_standardisation_issues(this, '{table.slug}', '{table.domain}') }}}}\"\n"
+    )
     if mat == "incremental":
         unique_key = pk[0] if len(pk) == 1 else list(pk)
         config = (
@@ -141,7 +148,8 @@ def render_model(table: CatalogueTable) -> str:
             "    materialized='incremental',\n"
             f"    unique_key={json.dumps(unique_key)},\n"
             "    incremental_strategy='delete+insert',\n"
-            "    on_schema_change='append_new_columns'\n"
+            "    on_schema_change='append_new_columns',\n"
+            f"{issues_hook}"
             ") }}"
         )
         source_filter = (
@@ -151,7 +159,7 @@ def render_model(table: CatalogueTable) -> str:
             "    {% endif %}\n"
         )
     else:
-        config = f"{{{{ config(materialized='{mat}') }}}}"
+        config = f"{{{{ config(\n    materialized='{mat}',\n{issues_hook}) }}}}"
         source_filter = ""
     std_lines = []
     for col in table.columns:
@@ -393,6 +401,9 @@ def render(catalogue: Catalogue) -> dict[str, str]:
             files[str(SUITES_DIR / f"{t.slug}.json")] = render_suite(t)
     for domain, tables in by_domain.items():
         files[str(MODELS_DIR / domain / f"_{domain}__models.yml")] = render_domain_models(tables)
+    files[str(DATASETS_PATH)] = render_open_datasets(
+        catalogue.tables, model_name, lambda t: f"digitization/{t.slug}.json", GENERATOR
+    )
     manifest = {
         "generator": GENERATOR,
         "catalogue": str(CATALOGUE_PATH),

@@ -1,7 +1,7 @@
 """Generated staging models run for real: sandbox → connector → lake → dbt-duckdb with the semantic macros.
 
 A scratch dbt project holds the repository's dbt_project.yml, profiles, macros and admin-unit seeds plus the
-generated models of three catalogue tables (a view, the incremental big-data set and an open table), so one
+generated models of three catalogue tables (a table, the incremental big-data set and an open table), so one
 ``dbt build`` stays fast while exercising what the nightly run does with all 597.
 """
 
@@ -101,7 +101,7 @@ def test_generated_models_build_on_lake_batches(
                 [schema],
             ).fetchall()
         )
-        assert kinds["stg_digitization__co_so_luu_tru_tp_hue"] == "VIEW"
+        assert kinds["stg_digitization__co_so_luu_tru_tp_hue"] == "BASE TABLE"
         assert kinds["stg_digitization__luot_khach"] == "BASE TABLE"  # incremental
         staged = dict(
             con.execute(
@@ -121,5 +121,21 @@ def test_generated_models_build_on_lake_batches(
             f'select so_dinh_danh from "{schema}".stg_digitization__huong_dan_vien where so_dinh_danh is not null'
         ).fetchall()
         assert ids and all(len(i[0]) == 64 and not i[0].isdigit() for i in ids)
+        # every build recorded its standardisation issues: one set of counts per table, current
+        counts = con.execute(
+            "select table_name, column_name, reason, issue_count, table_rows"
+            " from data_quality.standardisation_issue_counts"
+        ).fetchall()
+        assert {c[0] for c in counts} == set(TABLES)
+        issues = {(c[0], c[1], c[2]): c[3] for c in counts if c[1] is not None}
+        rows_now = {c[0]: c[4] for c in counts}
+        assert rows_now["luot_khach"] == len(platform_rows)  # the incremental run refreshed its counts
+        for (table, column, reason), n in issues.items():
+            actual = con.execute(
+                f'select count(*) from "{schema}".stg_digitization__{table} where "{column}__issue" = ?',
+                [reason],
+            ).fetchone()[0]
+            assert actual == n > 0, (table, column, reason)
+        assert any(t == "luot_khach" for t, _, _ in issues)  # the sandbox's messy values were counted
     finally:
         con.close()

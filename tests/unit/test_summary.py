@@ -64,3 +64,15 @@ def test_a_catalogue_of_hundreds_of_tables_is_one_line_plus_the_tables_worth_a_l
     text = render(RunSummary(success=True, ingested=ingested), {})
     assert "digitization (597 tables)" in text and "5.970" in text
     assert "digitization/t005" in text and "digitization/t006" not in text
+
+
+def test_dozens_of_publications_are_counted_and_the_kpi_datasets_listed():
+    published = {f"open-table-{i:02d}": {"published": True, "version": "v1", "rows": 100} for i in range(43)}
+    published["open-table-07"] = {"published": False, "reason": "unchanged", "rows": 100}
+    published["chi-so-giai-quyet-ho-so-theo-thang"] = {"published": True, "version": "v2", "rows": 120}
+    text = render(
+        RunSummary(success=True, published=published), {}, highlight={"chi-so-giai-quyet-ho-so-theo-thang"}
+    )
+    assert "44 datasets: 43 new versions, 1 unchanged, 4.420 rows" in text
+    assert "chi-so-giai-quyet-ho-so-theo-thang: new version v2, 120 rows" in text
+    assert "open-table-01" not in text

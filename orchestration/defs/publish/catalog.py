@@ -1,4 +1,9 @@
-"""The published datasets, from datasets.yml: what each reads, which suite gates it, its DCAT metadata."""
+"""The published datasets: what each reads, which suite gates it, its DCAT metadata.
+
+Two files, one shape: ``datasets.yml`` (written by hand: the KPI datasets) and
+``open_catalogue_datasets.yml`` (generated from the digitisation catalogue's open tables by
+``dbt_project/generator/generate_staging.py``).
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,10 @@ from typing import Any
 
 import yaml
 
-CATALOG_FILE = Path(__file__).with_name("datasets.yml")
+CATALOG_FILES = (
+    Path(__file__).with_name("datasets.yml"),
+    Path(__file__).with_name("open_catalogue_datasets.yml"),
+)
 
 
 @dataclass(frozen=True)
@@ -22,6 +30,13 @@ class PublishedDataset:
     spec: dict[str, Any]
     # semantic type per column (person_name, personal_id, phone, ...), for the PII scan's classification
     column_types: dict[str, str] = field(default_factory=dict)
+    # this dataset's section of the PII allowlist (expectations/pii_allowlist.yml shape): public contacts
+    pii_allowlist: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def columns(self) -> list[str]:
+        """The published columns: what the publisher reads and the PII scan looks at."""
+        return [column["name"] for column in self.spec["columns"]]
 
     def dataset_spec(self):
         from portal.spec import DatasetSpec
@@ -33,7 +48,15 @@ class PublishedDataset:
 
 @cache
 def published_datasets() -> tuple[PublishedDataset, ...]:
-    document = yaml.safe_load(CATALOG_FILE.read_text(encoding="utf-8"))
+    entries = [
+        entry
+        for path in CATALOG_FILES
+        for entry in yaml.safe_load(path.read_text(encoding="utf-8"))["datasets"]
+    ]
+    slugs = [entry["slug"] for entry in entries]
+    duplicates = sorted({slug for slug in slugs if slugs.count(slug) > 1})
+    if duplicates:
+        raise ValueError(f"published dataset slugs defined twice: {duplicates}")
     return tuple(
         PublishedDataset(
             slug=entry["slug"],
@@ -43,8 +66,9 @@ def published_datasets() -> tuple[PublishedDataset, ...]:
             max_row_change_ratio=float(entry["max_row_change_ratio"]),
             spec=_with_column_defaults(entry["spec"]),
             column_types=dict(entry.get("column_types") or {}),
+            pii_allowlist=dict(entry.get("pii_allowlist") or {}),
         )
-        for entry in document["datasets"]
+        for entry in entries
     )
 
 

@@ -2,7 +2,10 @@
 -- Danh sách cơ sở in trên địa bàn huyện Phú Vang (Sở Thông tin và Truyền thông tỉnh Thừa Thiên Huế); catalogue table 136: co_so_in_phu_vang
 -- depends_on: {{ ref('admin_units') }}
 -- depends_on: {{ ref('admin_unit_code_aliases') }}
-{{ config(materialized='view') }}
+{{ config(
+    materialized='table',
+    post_hook="{{ record_standardisation_issues(this, 'co_so_in_phu_vang', 'bao_chi_xuat_ban') }}"
+) }}
 
 with source_rows as (
     select * from {{ source('digitization', 'co_so_in_phu_vang') }}

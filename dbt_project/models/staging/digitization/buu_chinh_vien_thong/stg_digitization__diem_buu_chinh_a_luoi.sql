@@ -2,7 +2,10 @@
 -- Danh sách điểm phục vụ bưu chính trên địa bàn huyện A Lưới (Sở Thông tin và Truyền thông tỉnh Thừa Thiên Huế); catalogue table 241: diem_buu_chinh_a_luoi
 -- depends_on: {{ ref('admin_units') }}
 -- depends_on: {{ ref('admin_unit_code_aliases') }}
-{{ config(materialized='view') }}
+{{ config(
+    materialized='table',
+    post_hook="{{ record_standardisation_issues(this, 'diem_buu_chinh_a_luoi', 'buu_chinh_vien_thong') }}"
+) }}
 
 with source_rows as (
     select * from {{ source('digitization', 'diem_buu_chinh_a_luoi') }}

@@ -2,7 +2,10 @@
 -- Danh sách điểm phục vụ bưu chính trên địa bàn thị xã Hương Trà (Sở Thông tin và Truyền thông tỉnh Thừa Thiên Huế); catalogue table 205: diem_buu_chinh_huong_tra
 -- depends_on: {{ ref('admin_units') }}
 -- depends_on: {{ ref('admin_unit_code_aliases') }}
-{{ config(materialized='view') }}
+{{ config(
+    materialized='table',
+    post_hook="{{ record_standardisation_issues(this, 'diem_buu_chinh_huong_tra', 'buu_chinh_vien_thong') }}"
+) }}
 
 with source_rows as (
     select * from {{ source('digitization', 'diem_buu_chinh_huong_tra') }}

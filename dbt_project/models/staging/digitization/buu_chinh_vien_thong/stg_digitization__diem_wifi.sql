@@ -2,7 +2,10 @@
 -- Danh sách điểm phát Wi-Fi công cộng (Sở Thông tin và Truyền thông tỉnh Thừa Thiên Huế); catalogue table 9: diem_wifi
 -- depends_on: {{ ref('admin_units') }}
 -- depends_on: {{ ref('admin_unit_code_aliases') }}
-{{ config(materialized='view') }}
+{{ config(
+    materialized='table',
+    post_hook="{{ record_standardisation_issues(this, 'diem_wifi', 'buu_chinh_vien_thong') }}"
+) }}
 
 with source_rows as (
     select * from {{ source('digitization', 'diem_wifi') }}

@@ -2,7 +2,10 @@
 -- Thống kê thuê bao Internet băng rộng năm 2014 (Sở Thông tin và Truyền thông tỉnh Thừa Thiên Huế); catalogue table 367: thue_bao_internet_2014
 -- depends_on: {{ ref('admin_units') }}
 -- depends_on: {{ ref('admin_unit_code_aliases') }}
-{{ config(materialized='view') }}
+{{ config(
+    materialized='table',
+    post_hook="{{ record_standardisation_issues(this, 'thue_bao_internet_2014', 'buu_chinh_vien_thong') }}"
+) }}
 
 with source_rows as (
     select * from {{ source('digitization', 'thue_bao_internet_2014') }}

@@ -2,7 +2,10 @@
 -- Danh sách trạm thu phát sóng thông tin di động (BTS) trên địa bàn huyện A Lưới (Sở Thông tin và Truyền thông tỉnh Thừa Thiên Huế); catalogue table 242: tram_bts_a_luoi
 -- depends_on: {{ ref('admin_units') }}
 -- depends_on: {{ ref('admin_unit_code_aliases') }}
-{{ config(materialized='view') }}
+{{ config(
+    materialized='table',
+    post_hook="{{ record_standardisation_issues(this, 'tram_bts_a_luoi', 'buu_chinh_vien_thong') }}"
+) }}
 
 with source_rows as (
     select * from {{ source('digitization', 'tram_bts_a_luoi') }}

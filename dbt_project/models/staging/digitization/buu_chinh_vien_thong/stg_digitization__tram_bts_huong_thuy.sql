@@ -2,7 +2,10 @@
 -- Danh sách trạm thu phát sóng thông tin di động (BTS) trên địa bàn thị xã Hương Thủy (Sở Thông tin và Truyền thông tỉnh Thừa Thiên Huế); catalogue table 170: tram_bts_huong_thuy
 -- depends_on: {{ ref('admin_units') }}
 -- depends_on: {{ ref('admin_unit_code_aliases') }}
-{{ config(materialized='view') }}
+{{ config(
+    materialized='table',
+    post_hook="{{ record_standardisation_issues(this, 'tram_bts_huong_thuy', 'buu_chinh_vien_thong') }}"
+) }}
 
 with source_rows as (
     select * from {{ source('digitization', 'tram_bts_huong_thuy') }}

@@ -2,7 +2,10 @@
 -- Danh sách trạm thu phát sóng thông tin di động (BTS) trên địa bàn huyện Phú Vang (Sở Thông tin và Truyền thông tỉnh Thừa Thiên Huế); catalogue table 134: tram_bts_phu_vang
 -- depends_on: {{ ref('admin_units') }}
 -- depends_on: {{ ref('admin_unit_code_aliases') }}
-{{ config(materialized='view') }}
+{{ config(
+    materialized='table',
+    post_hook="{{ record_standardisation_issues(this, 'tram_bts_phu_vang', 'buu_chinh_vien_thong') }}"
+) }}
 
 with source_rows as (
     select * from {{ source('digitization', 'tram_bts_phu_vang') }}

@@ -2,7 +2,10 @@
 -- Danh sách chợ trên địa bàn huyện Nam Đông (Sở Công Thương tỉnh Thừa Thiên Huế); catalogue table 344: cho_nam_dong
 -- depends_on: {{ ref('admin_units') }}
 -- depends_on: {{ ref('admin_unit_code_aliases') }}
-{{ config(materialized='view') }}
+{{ config(
+    materialized='table',
+    post_hook="{{ record_standardisation_issues(this, 'cho_nam_dong', 'cong_thuong') }}"
+) }}
 
 with source_rows as (
     select * from {{ source('digitization', 'cho_nam_dong') }}

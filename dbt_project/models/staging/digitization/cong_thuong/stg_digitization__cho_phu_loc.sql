@@ -2,7 +2,10 @@
 -- Danh sách chợ trên địa bàn huyện Phú Lộc (Sở Công Thương tỉnh Thừa Thiên Huế); catalogue table 308: cho_phu_loc
 -- depends_on: {{ ref('admin_units') }}
 -- depends_on: {{ ref('admin_unit_code_aliases') }}
-{{ config(materialized='view') }}
+{{ config(
+    materialized='table',
+    post_hook="{{ record_standardisation_issues(this, 'cho_phu_loc', 'cong_thuong') }}"
+) }}
 
 with source_rows as (
     select * from {{ source('digitization', 'cho_phu_loc') }}

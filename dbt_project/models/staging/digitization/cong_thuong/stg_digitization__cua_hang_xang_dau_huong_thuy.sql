@@ -2,7 +2,10 @@
 -- Danh sách cửa hàng bán lẻ xăng dầu trên địa bàn thị xã Hương Thủy (Sở Công Thương tỉnh Thừa Thiên Huế); catalogue table 201: cua_hang_xang_dau_huong_thuy
 -- depends_on: {{ ref('admin_units') }}
 -- depends_on: {{ ref('admin_unit_code_aliases') }}
-{{ config(materialized='view') }}
+{{ config(
+    materialized='table',
+    post_hook="{{ record_standardisation_issues(this, 'cua_hang_xang_dau_huong_thuy', 'cong_thuong') }}"
+) }}
 
 with source_rows as (
     select * from {{ source('digitization', 'cua_hang_xang_dau_huong_thuy') }}

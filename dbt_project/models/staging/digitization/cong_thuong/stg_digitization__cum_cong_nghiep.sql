@@ -2,7 +2,10 @@
 -- Danh mục cụm công nghiệp (Sở Công Thương tỉnh Thừa Thiên Huế); catalogue table 54: cum_cong_nghiep
 -- depends_on: {{ ref('admin_units') }}
 -- depends_on: {{ ref('admin_unit_code_aliases') }}
-{{ config(materialized='view') }}
+{{ config(
+    materialized='table',
+    post_hook="{{ record_standardisation_issues(this, 'cum_cong_nghiep', 'cong_thuong') }}"
+) }}
 
 with source_rows as (
     select * from {{ source('digitization', 'cum_cong_nghiep') }}

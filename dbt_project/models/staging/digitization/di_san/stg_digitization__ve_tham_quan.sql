@@ -4,7 +4,8 @@
     materialized='incremental',
     unique_key="ma_ve",
     incremental_strategy='delete+insert',
-    on_schema_change='append_new_columns'
+    on_schema_change='append_new_columns',
+    post_hook="{{ record_standardisation_issues(this, 've_tham_quan', 'di_san') }}"
 ) }}
 
 with source_rows as (

@@ -2,7 +2,10 @@
 -- Danh sách cơ sở lưu trú du lịch trên địa bàn thị xã Hương Thủy (Sở Du lịch tỉnh Thừa Thiên Huế); catalogue table 167: co_so_luu_tru_huong_thuy
 -- depends_on: {{ ref('admin_units') }}
 -- depends_on: {{ ref('admin_unit_code_aliases') }}
-{{ config(materialized='view') }}
+{{ config(
+    materialized='table',
+    post_hook="{{ record_standardisation_issues(this, 'co_so_luu_tru_huong_thuy', 'du_lich') }}"
+) }}
 
 with source_rows as (
     select * from {{ source('digitization', 'co_so_luu_tru_huong_thuy') }}

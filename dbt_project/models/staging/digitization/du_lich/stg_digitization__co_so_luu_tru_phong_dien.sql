@@ -2,7 +2,10 @@
 -- Danh sách cơ sở lưu trú du lịch trên địa bàn huyện Phong Điền (Sở Du lịch tỉnh Thừa Thiên Huế); catalogue table 59: co_so_luu_tru_phong_dien
 -- depends_on: {{ ref('admin_units') }}
 -- depends_on: {{ ref('admin_unit_code_aliases') }}
-{{ config(materialized='view') }}
+{{ config(
+    materialized='table',
+    post_hook="{{ record_standardisation_issues(this, 'co_so_luu_tru_phong_dien', 'du_lich') }}"
+) }}
 
 with source_rows as (
     select * from {{ source('digitization', 'co_so_luu_tru_phong_dien') }}

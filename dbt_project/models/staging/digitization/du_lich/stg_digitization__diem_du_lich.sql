@@ -2,7 +2,10 @@
 -- Danh mục điểm du lịch (Sở Du lịch tỉnh Thừa Thiên Huế); catalogue table 2: diem_du_lich
 -- depends_on: {{ ref('admin_units') }}
 -- depends_on: {{ ref('admin_unit_code_aliases') }}
-{{ config(materialized='view') }}
+{{ config(
+    materialized='table',
+    post_hook="{{ record_standardisation_issues(this, 'diem_du_lich', 'du_lich') }}"
+) }}
 
 with source_rows as (
     select * from {{ source('digitization', 'diem_du_lich') }}

@@ -2,7 +2,10 @@
 -- Danh sách doanh nghiệp kinh doanh dịch vụ lữ hành (Sở Du lịch tỉnh Thừa Thiên Huế); catalogue table 3: doanh_nghiep_lu_hanh
 -- depends_on: {{ ref('admin_units') }}
 -- depends_on: {{ ref('admin_unit_code_aliases') }}
-{{ config(materialized='view') }}
+{{ config(
+    materialized='table',
+    post_hook="{{ record_standardisation_issues(this, 'doanh_nghiep_lu_hanh', 'du_lich') }}"
+) }}
 
 with source_rows as (
     select * from {{ source('digitization', 'doanh_nghiep_lu_hanh') }}

@@ -2,7 +2,10 @@
 -- Danh sách cơ sở giáo dục trên địa bàn huyện Phú Vang (Sở Giáo dục và Đào tạo tỉnh Thừa Thiên Huế); catalogue table 145: truong_hoc_phu_vang
 -- depends_on: {{ ref('admin_units') }}
 -- depends_on: {{ ref('admin_unit_code_aliases') }}
-{{ config(materialized='view') }}
+{{ config(
+    materialized='table',
+    post_hook="{{ record_standardisation_issues(this, 'truong_hoc_phu_vang', 'giao_duc') }}"
+) }}
 
 with source_rows as (
     select * from {{ source('digitization', 'truong_hoc_phu_vang') }}

@@ -2,7 +2,10 @@
 -- Dữ liệu tai nạn giao thông năm 2008 (Sở Giao thông vận tải tỉnh Thừa Thiên Huế); catalogue table 483: tai_nan_giao_thong_2008
 -- depends_on: {{ ref('admin_units') }}
 -- depends_on: {{ ref('admin_unit_code_aliases') }}
-{{ config(materialized='view') }}
+{{ config(
+    materialized='table',
+    post_hook="{{ record_standardisation_issues(this, 'tai_nan_giao_thong_2008', 'giao_thong_van_tai') }}"
+) }}
 
 with source_rows as (
     select * from {{ source('digitization', 'tai_nan_giao_thong_2008') }}

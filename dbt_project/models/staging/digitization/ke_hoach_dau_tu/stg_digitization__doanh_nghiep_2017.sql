@@ -2,7 +2,10 @@
 -- Danh sách doanh nghiệp đăng ký thành lập năm 2017 (Sở Kế hoạch và Đầu tư tỉnh Thừa Thiên Huế); catalogue table 307: doanh_nghiep_2017
 -- depends_on: {{ ref('admin_units') }}
 -- depends_on: {{ ref('admin_unit_code_aliases') }}
-{{ config(materialized='view') }}
+{{ config(
+    materialized='table',
+    post_hook="{{ record_standardisation_issues(this, 'doanh_nghiep_2017', 'ke_hoach_dau_tu') }}"
+) }}
 
 with source_rows as (
     select * from {{ source('digitization', 'doanh_nghiep_2017') }}

@@ -2,7 +2,10 @@
 -- Danh mục dự án đầu tư (Sở Kế hoạch và Đầu tư tỉnh Thừa Thiên Huế); catalogue table 51: du_an_dau_tu
 -- depends_on: {{ ref('admin_units') }}
 -- depends_on: {{ ref('admin_unit_code_aliases') }}
-{{ config(materialized='view') }}
+{{ config(
+    materialized='table',
+    post_hook="{{ record_standardisation_issues(this, 'du_an_dau_tu', 'ke_hoach_dau_tu') }}"
+) }}
 
 with source_rows as (
     select * from {{ source('digitization', 'du_an_dau_tu') }}

@@ -2,7 +2,10 @@
 -- Danh sách cơ sở giáo dục nghề nghiệp (Sở Lao động - Thương binh và Xã hội tỉnh Thừa Thiên Huế); catalogue table 44: co_so_giao_duc_nghe
 -- depends_on: {{ ref('admin_units') }}
 -- depends_on: {{ ref('admin_unit_code_aliases') }}
-{{ config(materialized='view') }}
+{{ config(
+    materialized='table',
+    post_hook="{{ record_standardisation_issues(this, 'co_so_giao_duc_nghe', 'lao_dong_xa_hoi') }}"
+) }}
 
 with source_rows as (
     select * from {{ source('digitization', 'co_so_giao_duc_nghe') }}

@@ -2,7 +2,10 @@
 -- Danh sách hộ nghèo, hộ cận nghèo năm 2018 (Sở Lao động - Thương binh và Xã hội tỉnh Thừa Thiên Huế); catalogue table 266: ho_ngheo_2018
 -- depends_on: {{ ref('admin_units') }}
 -- depends_on: {{ ref('admin_unit_code_aliases') }}
-{{ config(materialized='view') }}
+{{ config(
+    materialized='table',
+    post_hook="{{ record_standardisation_issues(this, 'ho_ngheo_2018', 'lao_dong_xa_hoi') }}"
+) }}
 
 with source_rows as (
     select * from {{ source('digitization', 'ho_ngheo_2018') }}

@@ -2,7 +2,10 @@
 -- Danh sách người có công với cách mạng trên địa bàn huyện A Lưới (Sở Lao động - Thương binh và Xã hội tỉnh Thừa Thiên Huế); catalogue table 265: nguoi_co_cong_a_luoi
 -- depends_on: {{ ref('admin_units') }}
 -- depends_on: {{ ref('admin_unit_code_aliases') }}
-{{ config(materialized='view') }}
+{{ config(
+    materialized='table',
+    post_hook="{{ record_standardisation_issues(this, 'nguoi_co_cong_a_luoi', 'lao_dong_xa_hoi') }}"
+) }}
 
 with source_rows as (
     select * from {{ source('digitization', 'nguoi_co_cong_a_luoi') }}

@@ -2,7 +2,10 @@
 -- Thông tin tuyển dụng tại sàn giao dịch việc làm năm 2004 (Sở Lao động - Thương binh và Xã hội tỉnh Thừa Thiên Huế); catalogue table 569: viec_lam_2004
 -- depends_on: {{ ref('admin_units') }}
 -- depends_on: {{ ref('admin_unit_code_aliases') }}
-{{ config(materialized='view') }}
+{{ config(
+    materialized='table',
+    post_hook="{{ record_standardisation_issues(this, 'viec_lam_2004', 'lao_dong_xa_hoi') }}"
+) }}
 
 with source_rows as (
     select * from {{ source('digitization', 'viec_lam_2004') }}

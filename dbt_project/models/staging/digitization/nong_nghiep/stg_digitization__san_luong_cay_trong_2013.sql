@@ -2,7 +2,10 @@
 -- Thống kê diện tích, sản lượng cây trồng năm 2013 (Sở Nông nghiệp và Phát triển nông thôn tỉnh Thừa Thiên Huế); catalogue table 396: san_luong_cay_trong_2013
 -- depends_on: {{ ref('admin_units') }}
 -- depends_on: {{ ref('admin_unit_code_aliases') }}
-{{ config(materialized='view') }}
+{{ config(
+    materialized='table',
+    post_hook="{{ record_standardisation_issues(this, 'san_luong_cay_trong_2013', 'nong_nghiep') }}"
+) }}
 
 with source_rows as (
     select * from {{ source('digitization', 'san_luong_cay_trong_2013') }}

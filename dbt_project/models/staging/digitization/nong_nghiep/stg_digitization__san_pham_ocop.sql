@@ -2,7 +2,10 @@
 -- Danh sách sản phẩm OCOP (Sở Nông nghiệp và Phát triển nông thôn tỉnh Thừa Thiên Huế); catalogue table 41: san_pham_ocop
 -- depends_on: {{ ref('admin_units') }}
 -- depends_on: {{ ref('admin_unit_code_aliases') }}
-{{ config(materialized='view') }}
+{{ config(
+    materialized='table',
+    post_hook="{{ record_standardisation_issues(this, 'san_pham_ocop', 'nong_nghiep') }}"
+) }}
 
 with source_rows as (
     select * from {{ source('digitization', 'san_pham_ocop') }}

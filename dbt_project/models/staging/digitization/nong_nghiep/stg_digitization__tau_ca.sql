@@ -2,7 +2,10 @@
 -- Danh sách tàu cá (Sở Nông nghiệp và Phát triển nông thôn tỉnh Thừa Thiên Huế); catalogue table 40: tau_ca
 -- depends_on: {{ ref('admin_units') }}
 -- depends_on: {{ ref('admin_unit_code_aliases') }}
-{{ config(materialized='view') }}
+{{ config(
+    materialized='table',
+    post_hook="{{ record_standardisation_issues(this, 'tau_ca', 'nong_nghiep') }}"
+) }}
 
 with source_rows as (
     select * from {{ source('digitization', 'tau_ca') }}

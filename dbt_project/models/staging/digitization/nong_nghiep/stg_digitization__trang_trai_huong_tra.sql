@@ -2,7 +2,10 @@
 -- Danh sách trang trại trên địa bàn thị xã Hương Trà (Sở Nông nghiệp và Phát triển nông thôn tỉnh Thừa Thiên Huế); catalogue table 228: trang_trai_huong_tra
 -- depends_on: {{ ref('admin_units') }}
 -- depends_on: {{ ref('admin_unit_code_aliases') }}
-{{ config(materialized='view') }}
+{{ config(
+    materialized='table',
+    post_hook="{{ record_standardisation_issues(this, 'trang_trai_huong_tra', 'nong_nghiep') }}"
+) }}
 
 with source_rows as (
     select * from {{ source('digitization', 'trang_trai_huong_tra') }}

@@ -2,7 +2,10 @@
 -- Danh sách trang trại trên địa bàn huyện Phong Điền (Sở Nông nghiệp và Phát triển nông thôn tỉnh Thừa Thiên Huế); catalogue table 84: trang_trai_phong_dien
 -- depends_on: {{ ref('admin_units') }}
 -- depends_on: {{ ref('admin_unit_code_aliases') }}
-{{ config(materialized='view') }}
+{{ config(
+    materialized='table',
+    post_hook="{{ record_standardisation_issues(this, 'trang_trai_phong_dien', 'nong_nghiep') }}"
+) }}
 
 with source_rows as (
     select * from {{ source('digitization', 'trang_trai_phong_dien') }}

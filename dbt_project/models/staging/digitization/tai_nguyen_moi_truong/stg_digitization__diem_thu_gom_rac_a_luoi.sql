@@ -2,7 +2,10 @@
 -- Danh sách điểm tập kết, thu gom chất thải rắn trên địa bàn huyện A Lưới (Sở Tài nguyên và Môi trường tỉnh Thừa Thiên Huế); catalogue table 262: diem_thu_gom_rac_a_luoi
 -- depends_on: {{ ref('admin_units') }}
 -- depends_on: {{ ref('admin_unit_code_aliases') }}
-{{ config(materialized='view') }}
+{{ config(
+    materialized='table',
+    post_hook="{{ record_standardisation_issues(this, 'diem_thu_gom_rac_a_luoi', 'tai_nguyen_moi_truong') }}"
+) }}
 
 with source_rows as (
     select * from {{ source('digitization', 'diem_thu_gom_rac_a_luoi') }}

@@ -2,7 +2,10 @@
 -- Danh sách điểm tập kết, thu gom chất thải rắn trên địa bàn thị xã Hương Thủy (Sở Tài nguyên và Môi trường tỉnh Thừa Thiên Huế); catalogue table 190: diem_thu_gom_rac_huong_thuy
 -- depends_on: {{ ref('admin_units') }}
 -- depends_on: {{ ref('admin_unit_code_aliases') }}
-{{ config(materialized='view') }}
+{{ config(
+    materialized='table',
+    post_hook="{{ record_standardisation_issues(this, 'diem_thu_gom_rac_huong_thuy', 'tai_nguyen_moi_truong') }}"
+) }}
 
 with source_rows as (
     select * from {{ source('digitization', 'diem_thu_gom_rac_huong_thuy') }}

@@ -2,7 +2,10 @@
 -- Sổ theo dõi cấp giấy chứng nhận quyền sử dụng đất trên địa bàn thị xã Hương Trà (Sở Tài nguyên và Môi trường tỉnh Thừa Thiên Huế); catalogue table 225: giay_chung_nhan_qsdd_huong_tra
 -- depends_on: {{ ref('admin_units') }}
 -- depends_on: {{ ref('admin_unit_code_aliases') }}
-{{ config(materialized='view') }}
+{{ config(
+    materialized='table',
+    post_hook="{{ record_standardisation_issues(this, 'giay_chung_nhan_qsdd_huong_tra', 'tai_nguyen_moi_truong') }}"
+) }}
 
 with source_rows as (
     select * from {{ source('digitization', 'giay_chung_nhan_qsdd_huong_tra') }}

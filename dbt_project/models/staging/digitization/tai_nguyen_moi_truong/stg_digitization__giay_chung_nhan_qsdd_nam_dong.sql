@@ -2,7 +2,10 @@
 -- Sổ theo dõi cấp giấy chứng nhận quyền sử dụng đất trên địa bàn huyện Nam Đông (Sở Tài nguyên và Môi trường tỉnh Thừa Thiên Huế); catalogue table 333: giay_chung_nhan_qsdd_nam_dong
 -- depends_on: {{ ref('admin_units') }}
 -- depends_on: {{ ref('admin_unit_code_aliases') }}
-{{ config(materialized='view') }}
+{{ config(
+    materialized='table',
+    post_hook="{{ record_standardisation_issues(this, 'giay_chung_nhan_qsdd_nam_dong', 'tai_nguyen_moi_truong') }}"
+) }}
 
 with source_rows as (
     select * from {{ source('digitization', 'giay_chung_nhan_qsdd_nam_dong') }}

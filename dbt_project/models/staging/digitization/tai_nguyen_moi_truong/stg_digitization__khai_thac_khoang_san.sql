@@ -2,7 +2,10 @@
 -- Danh sách giấy phép khai thác khoáng sản (Sở Tài nguyên và Môi trường tỉnh Thừa Thiên Huế); catalogue table 36: khai_thac_khoang_san
 -- depends_on: {{ ref('admin_units') }}
 -- depends_on: {{ ref('admin_unit_code_aliases') }}
-{{ config(materialized='view') }}
+{{ config(
+    materialized='table',
+    post_hook="{{ record_standardisation_issues(this, 'khai_thac_khoang_san', 'tai_nguyen_moi_truong') }}"
+) }}
 
 with source_rows as (
     select * from {{ source('digitization', 'khai_thac_khoang_san') }}

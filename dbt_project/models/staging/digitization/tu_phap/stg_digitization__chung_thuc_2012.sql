@@ -2,7 +2,10 @@
 -- Sổ chứng thực bản sao từ bản chính năm 2012 (Sở Tư pháp tỉnh Thừa Thiên Huế); catalogue table 420: chung_thuc_2012
 -- depends_on: {{ ref('admin_units') }}
 -- depends_on: {{ ref('admin_unit_code_aliases') }}
-{{ config(materialized='view') }}
+{{ config(
+    materialized='table',
+    post_hook="{{ record_standardisation_issues(this, 'chung_thuc_2012', 'tu_phap') }}"
+) }}
 
 with source_rows as (
     select * from {{ source('digitization', 'chung_thuc_2012') }}

@@ -2,7 +2,10 @@
 -- Sổ đăng ký kết hôn năm 2023 (Sở Tư pháp tỉnh Thừa Thiên Huế); catalogue table 89: ket_hon_2023
 -- depends_on: {{ ref('admin_units') }}
 -- depends_on: {{ ref('admin_unit_code_aliases') }}
-{{ config(materialized='view') }}
+{{ config(
+    materialized='table',
+    post_hook="{{ record_standardisation_issues(this, 'ket_hon_2023', 'tu_phap') }}"
+) }}
 
 with source_rows as (
     select * from {{ source('digitization', 'ket_hon_2023') }}

@@ -2,7 +2,10 @@
 -- Sổ đăng ký khai sinh năm 2019 (Sở Tư pháp tỉnh Thừa Thiên Huế); catalogue table 232: khai_sinh_2019
 -- depends_on: {{ ref('admin_units') }}
 -- depends_on: {{ ref('admin_unit_code_aliases') }}
-{{ config(materialized='view') }}
+{{ config(
+    materialized='table',
+    post_hook="{{ record_standardisation_issues(this, 'khai_sinh_2019', 'tu_phap') }}"
+) }}
 
 with source_rows as (
     select * from {{ source('digitization', 'khai_sinh_2019') }}

@@ -2,7 +2,10 @@
 -- Danh sách tổ chức hành nghề công chứng (Sở Tư pháp tỉnh Thừa Thiên Huế); catalogue table 49: to_chuc_hanh_nghe_cong_chung
 -- depends_on: {{ ref('admin_units') }}
 -- depends_on: {{ ref('admin_unit_code_aliases') }}
-{{ config(materialized='view') }}
+{{ config(
+    materialized='table',
+    post_hook="{{ record_standardisation_issues(this, 'to_chuc_hanh_nghe_cong_chung', 'tu_phap') }}"
+) }}
 
 with source_rows as (
     select * from {{ source('digitization', 'to_chuc_hanh_nghe_cong_chung') }}

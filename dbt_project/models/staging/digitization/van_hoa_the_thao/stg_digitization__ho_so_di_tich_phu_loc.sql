@@ -2,7 +2,10 @@
 -- Danh mục di tích lịch sử - văn hóa trên địa bàn huyện Phú Lộc (Sở Văn hóa và Thể thao tỉnh Thừa Thiên Huế); catalogue table 295: ho_so_di_tich_phu_loc
 -- depends_on: {{ ref('admin_units') }}
 -- depends_on: {{ ref('admin_unit_code_aliases') }}
-{{ config(materialized='view') }}
+{{ config(
+    materialized='table',
+    post_hook="{{ record_standardisation_issues(this, 'ho_so_di_tich_phu_loc', 'van_hoa_the_thao') }}"
+) }}
 
 with source_rows as (
     select * from {{ source('digitization', 'ho_so_di_tich_phu_loc') }}

@@ -2,7 +2,10 @@
 -- Danh mục lễ hội truyền thống (Sở Văn hóa và Thể thao tỉnh Thừa Thiên Huế); catalogue table 30: le_hoi
 -- depends_on: {{ ref('admin_units') }}
 -- depends_on: {{ ref('admin_unit_code_aliases') }}
-{{ config(materialized='view') }}
+{{ config(
+    materialized='table',
+    post_hook="{{ record_standardisation_issues(this, 'le_hoi', 'van_hoa_the_thao') }}"
+) }}
 
 with source_rows as (
     select * from {{ source('digitization', 'le_hoi') }}

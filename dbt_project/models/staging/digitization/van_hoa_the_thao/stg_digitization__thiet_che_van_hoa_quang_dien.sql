@@ -2,7 +2,10 @@
 -- Danh sách thiết chế văn hóa, thể thao cơ sở trên địa bàn huyện Quảng Điền (Sở Văn hóa và Thể thao tỉnh Thừa Thiên Huế); catalogue table 113: thiet_che_van_hoa_quang_dien
 -- depends_on: {{ ref('admin_units') }}
 -- depends_on: {{ ref('admin_unit_code_aliases') }}
-{{ config(materialized='view') }}
+{{ config(
+    materialized='table',
+    post_hook="{{ record_standardisation_issues(this, 'thiet_che_van_hoa_quang_dien', 'van_hoa_the_thao') }}"
+) }}
 
 with source_rows as (
     select * from {{ source('digitization', 'thiet_che_van_hoa_quang_dien') }}

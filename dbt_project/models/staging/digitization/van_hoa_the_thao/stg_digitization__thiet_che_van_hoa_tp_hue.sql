@@ -2,7 +2,10 @@
 -- Danh sách thiết chế văn hóa, thể thao cơ sở trên địa bàn thành phố Huế (Sở Văn hóa và Thể thao tỉnh Thừa Thiên Huế); catalogue table 29: thiet_che_van_hoa_tp_hue
 -- depends_on: {{ ref('admin_units') }}
 -- depends_on: {{ ref('admin_unit_code_aliases') }}
-{{ config(materialized='view') }}
+{{ config(
+    materialized='table',
+    post_hook="{{ record_standardisation_issues(this, 'thiet_che_van_hoa_tp_hue', 'van_hoa_the_thao') }}"
+) }}
 
 with source_rows as (
     select * from {{ source('digitization', 'thiet_che_van_hoa_tp_hue') }}

@@ -2,7 +2,10 @@
 -- Sổ cấp giấy phép xây dựng năm 2012 (Sở Xây dựng tỉnh Thừa Thiên Huế); catalogue table 422: giay_phep_xay_dung_2012
 -- depends_on: {{ ref('admin_units') }}
 -- depends_on: {{ ref('admin_unit_code_aliases') }}
-{{ config(materialized='view') }}
+{{ config(
+    materialized='table',
+    post_hook="{{ record_standardisation_issues(this, 'giay_phep_xay_dung_2012', 'xay_dung') }}"
+) }}
 
 with source_rows as (
     select * from {{ source('digitization', 'giay_phep_xay_dung_2012') }}

@@ -2,7 +2,10 @@
 -- Sổ cấp giấy phép xây dựng năm 2022 (Sở Xây dựng tỉnh Thừa Thiên Huế); catalogue table 130: giay_phep_xay_dung_2022
 -- depends_on: {{ ref('admin_units') }}
 -- depends_on: {{ ref('admin_unit_code_aliases') }}
-{{ config(materialized='view') }}
+{{ config(
+    materialized='table',
+    post_hook="{{ record_standardisation_issues(this, 'giay_phep_xay_dung_2022', 'xay_dung') }}"
+) }}
 
 with source_rows as (
     select * from {{ source('digitization', 'giay_phep_xay_dung_2022') }}

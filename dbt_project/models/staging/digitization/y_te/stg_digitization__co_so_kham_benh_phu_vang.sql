@@ -2,7 +2,10 @@
 -- Danh sách cơ sở khám bệnh, chữa bệnh trên địa bàn huyện Phú Vang (Sở Y tế tỉnh Thừa Thiên Huế); catalogue table 141: co_so_kham_benh_phu_vang
 -- depends_on: {{ ref('admin_units') }}
 -- depends_on: {{ ref('admin_unit_code_aliases') }}
-{{ config(materialized='view') }}
+{{ config(
+    materialized='table',
+    post_hook="{{ record_standardisation_issues(this, 'co_so_kham_benh_phu_vang', 'y_te') }}"
+) }}
 
 with source_rows as (
     select * from {{ source('digitization', 'co_so_kham_benh_phu_vang') }}

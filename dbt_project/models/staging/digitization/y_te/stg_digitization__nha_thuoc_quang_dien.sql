@@ -2,7 +2,10 @@
 -- Danh sách nhà thuốc, quầy thuốc trên địa bàn huyện Quảng Điền (Sở Y tế tỉnh Thừa Thiên Huế); catalogue table 106: nha_thuoc_quang_dien
 -- depends_on: {{ ref('admin_units') }}
 -- depends_on: {{ ref('admin_unit_code_aliases') }}
-{{ config(materialized='view') }}
+{{ config(
+    materialized='table',
+    post_hook="{{ record_standardisation_issues(this, 'nha_thuoc_quang_dien', 'y_te') }}"
+) }}
 
 with source_rows as (
     select * from {{ source('digitization', 'nha_thuoc_quang_dien') }}

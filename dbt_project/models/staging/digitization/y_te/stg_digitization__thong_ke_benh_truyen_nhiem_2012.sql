@@ -2,7 +2,10 @@
 -- Thống kê ca bệnh truyền nhiễm năm 2012 (Sở Y tế tỉnh Thừa Thiên Huế); catalogue table 410: thong_ke_benh_truyen_nhiem_2012
 -- depends_on: {{ ref('admin_units') }}
 -- depends_on: {{ ref('admin_unit_code_aliases') }}
-{{ config(materialized='view') }}
+{{ config(
+    materialized='table',
+    post_hook="{{ record_standardisation_issues(this, 'thong_ke_benh_truyen_nhiem_2012', 'y_te') }}"
+) }}
 
 with source_rows as (
     select * from {{ source('digitization', 'thong_ke_benh_truyen_nhiem_2012') }}

@@ -2,7 +2,10 @@
 -- Sổ tiêm chủng mở rộng năm 2020 (Sở Y tế tỉnh Thừa Thiên Huế); catalogue table 179: tiem_chung_2020
 -- depends_on: {{ ref('admin_units') }}
 -- depends_on: {{ ref('admin_unit_code_aliases') }}
-{{ config(materialized='view') }}
+{{ config(
+    materialized='table',
+    post_hook="{{ record_standardisation_issues(this, 'tiem_chung_2020', 'y_te') }}"
+) }}
 
 with source_rows as (
     select * from {{ source('digitization', 'tiem_chung_2020') }}
