@@ -137,6 +137,20 @@ def _downloads(slug: str, info: VersionInfo, *, compact: bool = False) -> str:
     return " ".join(links)
 
 
+def _documents(slug: str, info: VersionInfo) -> str:
+    """Links to the documents published with a version (a report in HTML and PDF), if any."""
+    if not info.documents:
+        return ""
+    links = []
+    for name, entry in info.documents.items():
+        href = f"/datasets/{quote(slug)}/versions/{quote(info.version)}/documents/{quote(name)}"
+        links.append(
+            f'<a href="{href}" data-document="{escape(name)}">{escape(entry["title_vi"])} '
+            f"({entry['bytes']:,} byte)</a>"
+        )
+    return f'<h2>Báo cáo, tài liệu kèm theo</h2><p class="downloads documents">{" ".join(links)}</p>'
+
+
 def dataset_page(record: DatasetRecord, preview: pa.Table) -> str:
     spec, current = record.spec, record.current
     temporal = " – ".join(d.strftime("%d/%m/%Y") for d in (spec.temporal_start, spec.temporal_end) if d)
@@ -175,6 +189,7 @@ def dataset_page(record: DatasetRecord, preview: pa.Table) -> str:
         f'<p><a href="/">← Danh mục</a></p><h1 id="dataset-title">{escape(spec.title_vi)}</h1>'
         f"<dl>{dl}</dl>"
         f'<h2>Tải dữ liệu</h2><p class="downloads">{_downloads(spec.slug, current)}</p>'
+        f"{_documents(spec.slug, current)}"
         f'<p class="meta">API JSON: <a href="{api}">{escape(api)}</a> · '
         f'<a href="/api/3/action/package_show?id={quote(spec.slug)}">CKAN package_show</a></p>'
         f"<h2>Xem trước ({preview.num_rows} / {current.rows:,} dòng)</h2>"

@@ -17,6 +17,10 @@ left behind (staging folders, version folders no catalogue lists).
 
 Unchanged data publishes nothing: the content hash of the conformed table (see :mod:`portal.conform`) and
 the hash of the metadata are compared with the current version's. Old versions stay listed.
+
+A version may also carry documents (tài liệu kèm theo) beside its table: a report in HTML and PDF. They
+are copied into the version folder with the data files, before the pointer switch, and listed under the
+version's ``documents``; a changed document publishes a new version like changed data does.
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ import os
 import re
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,11 +43,14 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from portal.conform import conform, content_hash
-from portal.formats import FORMATS, write_version_files
+from portal.formats import FORMATS, file_sha256, write_version_files
 from portal.spec import SLUG_PATTERN, DatasetSpec
 
 CATALOG_FORMAT = "hue-portal-catalog/1"
 VERSION_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}Z(?:-\d{3})?$")
+DOCUMENT_NAME_PATTERN = re.compile(r"^[a-z0-9]{1,16}$")
+DOCUMENT_FILE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,60}\.[a-z0-9]{1,8}$")
+_RESERVED_FILES = frozenset({name for name, _ in FORMATS.values()} | {"manifest.json"})
 
 
 class StoreError(RuntimeError):
@@ -52,6 +59,31 @@ class StoreError(RuntimeError):
 
 class NotFound(StoreError):
     """No such dataset, version or file in the live catalogue."""
+
+
+@dataclass(frozen=True)
+class Document:
+    """A document published with a dataset version (tài liệu kèm theo), e.g. the quarterly report.
+
+    ``name`` is its key in the catalogue and in URLs (``html``, ``pdf``); ``file_name`` the name it gets
+    in the version folder. ``derived_from`` names the document this one is a rendering of (the PDF of
+    the HTML): its bytes change with the renderer's clock, so change detection uses its source instead.
+    """
+
+    name: str
+    source: Path
+    file_name: str
+    media_type: str
+    title_vi: str
+    derived_from: str | None = None
+
+    def validate(self) -> None:
+        if not DOCUMENT_NAME_PATTERN.match(self.name):
+            raise StoreError(f"document name {self.name!r} must match {DOCUMENT_NAME_PATTERN.pattern}")
+        if not DOCUMENT_FILE_PATTERN.match(self.file_name) or self.file_name in _RESERVED_FILES:
+            raise StoreError(f"document file name {self.file_name!r} is not allowed")
+        if not Path(self.source).is_file():
+            raise StoreError(f"document {self.name!r}: no file at {self.source}")
 
 
 @dataclass(frozen=True)
@@ -65,9 +97,16 @@ class VersionInfo:
     rows: int
     published_at: str  # ISO 8601 UTC
     files: dict[str, dict[str, Any]]
+    documents: dict[str, dict[str, Any]] = field(default_factory=dict)
+    documents_hash: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return {k: v for k, v in self.__dict__.items() if k != "slug"}
+        # versions without documents keep the catalogue entry they always had
+        return {
+            k: v
+            for k, v in self.__dict__.items()
+            if k != "slug" and not (k in ("documents", "documents_hash") and not v)
+        }
 
     @classmethod
     def from_dict(cls, slug: str, data: dict[str, Any]) -> VersionInfo:
@@ -104,6 +143,23 @@ class PublishResult:
     rows: int
     previous_version: str | None
     files: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+def documents_hash(documents: list[Document], sha256s: dict[str, str]) -> str:
+    """What identifies a version's documents: names, files, types, titles and contents (of the sources)."""
+    if not documents:
+        return ""
+    parts = [
+        [
+            d.name,
+            d.file_name,
+            d.media_type,
+            d.title_vi,
+            f"derived:{d.derived_from}" if d.derived_from else sha256s[d.name],
+        ]
+        for d in sorted(documents, key=lambda d: d.name)
+    ]
+    return "sha256:" + hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()
 
 
 def metadata_hash(spec: DatasetSpec) -> str:
@@ -205,6 +261,20 @@ class CatalogSnapshot:
     def read(self, slug: str, version: str | None = None) -> pa.Table:
         return pq.read_table(self.file_path(slug, version, "parquet"))
 
+    def document_path(self, slug: str, version: str | None, name: str) -> tuple[Path, dict[str, Any]]:
+        """Path and catalogue entry of a listed version's document; names come from the catalogue only."""
+        info = self.version(slug, version)
+        entry = info.documents.get(name) if isinstance(name, str) else None
+        if entry is None:
+            raise NotFound(f"{slug} {info.version} has no document {name!r}")
+        if (
+            not SLUG_PATTERN.match(slug)
+            or not VERSION_PATTERN.match(info.version)
+            or not DOCUMENT_FILE_PATTERN.match(entry["file"])
+        ):
+            raise StoreError(f"catalogue holds an invalid document entry: {slug!r} {info.version!r} {name!r}")
+        return self.root / "datasets" / slug / info.version / entry["file"], entry
+
 
 class PortalStore:
     """The portal store. Writers: :meth:`publish`, :meth:`recover`. Readers: everything else."""
@@ -286,8 +356,16 @@ class PortalStore:
                     slug_dir.rmdir()
         return removed
 
-    def publish(self, spec: DatasetSpec, table: pa.Table, *, now: dt.datetime | None = None) -> PublishResult:
-        """Publish ``table`` as a new version of ``spec.slug``, or do nothing when it is unchanged.
+    def publish(
+        self,
+        spec: DatasetSpec,
+        table: pa.Table,
+        *,
+        now: dt.datetime | None = None,
+        documents: Sequence[Document] = (),
+    ) -> PublishResult:
+        """Publish ``table`` (and ``documents``) as a new version of ``spec.slug``, or do nothing when
+        neither changed.
 
         Raises :class:`portal.conform.ConformError` (table does not fit the spec, or holds personal data)
         or :class:`portal.formats.DataPackageInvalid`; in both cases the previous version stays live.
@@ -295,6 +373,18 @@ class PortalStore:
         conformed = conform(spec, table)
         data_hash = content_hash(conformed)
         meta_hash = metadata_hash(spec)
+        documents = list(documents)
+        for document in documents:
+            document.validate()
+        if len({d.name for d in documents}) != len(documents) or len({d.file_name for d in documents}) != len(
+            documents
+        ):
+            raise StoreError("document names and file names must be unique within a version")
+        names = {d.name for d in documents}
+        if any(d.derived_from and d.derived_from not in names for d in documents):
+            raise StoreError("a derived document must name another document of the same version")
+        sha256s = {d.name: file_sha256(Path(d.source)) for d in documents}
+        docs_hash = documents_hash(documents, sha256s)
         now = now or dt.datetime.now(dt.UTC)
         if now.tzinfo is None:
             now = now.replace(tzinfo=dt.UTC)
@@ -307,6 +397,7 @@ class PortalStore:
                 current is not None
                 and current.content_hash == data_hash
                 and current.metadata_hash == meta_hash
+                and current.documents_hash == docs_hash
             ):
                 return PublishResult(
                     spec.slug, None, False, "unchanged", data_hash, conformed.num_rows, previous
@@ -315,25 +406,64 @@ class PortalStore:
                 reason = "first version"
             elif current.content_hash != data_hash:
                 reason = "data changed"
-            else:
+            elif current.metadata_hash != meta_hash:
                 reason = "metadata changed"
+            else:
+                reason = "documents changed"
             versions = snapshot.versions(spec.slug)
             version = version_id(now, [v.version for v in versions])
             published_at = now.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
-            files = self._write_version(spec, version, published_at, conformed)
+            files, document_entries = self._write_version(
+                spec, version, published_at, conformed, documents, sha256s
+            )
             info = VersionInfo(
-                spec.slug, version, data_hash, meta_hash, conformed.num_rows, published_at, files
+                spec.slug,
+                version,
+                data_hash,
+                meta_hash,
+                conformed.num_rows,
+                published_at,
+                files,
+                document_entries,
+                docs_hash,
             )
             self._switch_catalog(snapshot, spec, [*versions, info])
         return PublishResult(spec.slug, version, True, reason, data_hash, conformed.num_rows, previous, files)
 
-    def _write_version(self, spec: DatasetSpec, version: str, published_at: str, table: pa.Table) -> dict:
+    def _write_version(
+        self,
+        spec: DatasetSpec,
+        version: str,
+        published_at: str,
+        table: pa.Table,
+        documents: list[Document],
+        sha256s: dict[str, str],
+    ) -> tuple[dict, dict]:
         staging = self.root / ".staging" / f"{spec.slug}.{version}.{uuid.uuid4().hex}"
         staging.mkdir(parents=True)
         files = write_version_files(
             spec, version, published_at, table, staging, validate=self.validate_datapackage
         )
+        document_entries: dict[str, dict[str, Any]] = {}
+        for document in documents:
+            shutil.copyfile(document.source, staging / document.file_name)
+            copied_sha = file_sha256(staging / document.file_name)
+            if copied_sha != sha256s[document.name]:
+                # the source changed between hashing and copying: publishing it would list a wrong hash
+                raise StoreError(f"document {document.name!r} changed while it was being published")
+            entry = {
+                "file": document.file_name,
+                "bytes": os.path.getsize(staging / document.file_name),
+                "sha256": copied_sha,
+                "media_type": document.media_type,
+                "title_vi": document.title_vi,
+            }
+            if document.derived_from:
+                entry["derived_from"] = document.derived_from
+            document_entries[document.name] = entry
         manifest = {"spec": spec.to_dict(), "version": version, "published_at": published_at, "files": files}
+        if document_entries:
+            manifest["documents"] = document_entries
         with open(staging / "manifest.json", "w", encoding="utf-8") as handle:
             json.dump(manifest, handle, ensure_ascii=False, indent=2)
         _fsync_tree(staging)
@@ -341,7 +471,7 @@ class PortalStore:
         target_parent.mkdir(parents=True, exist_ok=True)
         os.rename(staging, target_parent / version)
         _fsync_dir(target_parent)
-        return files
+        return files, document_entries
 
     def _switch_catalog(
         self, snapshot: CatalogSnapshot, spec: DatasetSpec, versions: list[VersionInfo]

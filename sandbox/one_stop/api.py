@@ -15,6 +15,8 @@ Dossiers (hồ sơ) come in the DVCQG record shape with their child tables neste
 ``TaiLieuNop``, ``DanhSachLePhi``, ``DanhSachHoSoBoSung``, ``DanhSachGiayToKetQua``), ordered by
 ``(NgayCapNhat, MaHoSo)`` and filtered by ``TuNgay <= NgayCapNhat <= DenNgay``. Catalogue services answer
 upper-case keys (``MATTHC``, ``MALINHVUC``, ``MADONVI``, ``TENDONVI``, ``CAPDONVI``), as DVCQG's do.
+Procedures (``LayDanhSachTTHC``) carry their validity (``NGAYHIEULUC``, ``NGAYHETHIEULUC``) and their
+online-level history nested as ``LICHSUMUCDODVC: [{MUCDODVC, NGAYHIEULUC, NGAYHETHIEULUC}]``.
 
 Data faults (see :mod:`sandbox.faults`) are applied per page here: truncated body, repeated page,
 reordered pages, malformed dossier rows, schema drift of a dossier field, Windows-1258 bytes.
@@ -61,6 +63,8 @@ NESTED_LISTS: dict[str, sa.Table] = {
     "DanhSachHoSoBoSung": schema.ho_so_bo_sung,
     "DanhSachGiayToKetQua": schema.ho_so_giay_to_ket_qua,
 }
+# A procedure record carries its online-level history (served upper case, like the rest of the catalogue).
+PROCEDURE_LISTS: dict[str, sa.Table] = {"LichSuMucDoDVC": schema.thu_tuc_muc_do_dvc}
 
 # Malformed values a real one-stop export has been seen to carry; the cursor and key are never corrupted,
 # so that a connector can still quarantine the row under its MaHoSo.
@@ -80,18 +84,25 @@ CHANNEL_LABELS = {1: "Trực tiếp", 2: "Trực tuyến", 3: "Bưu chính công
 
 @dataclass(frozen=True)
 class Listing:
-    """One paged service: its table, its order (cursor first, then key) and how its keys are spelt."""
+    """One paged service: its table, its order (cursor first, then key), how its keys are spelt, and the
+    child tables nested into each record (by the record's key column, ``order[-1]``)."""
 
     table: sa.Table
     order: tuple[str, ...]
     upper_keys: bool = False
-    nested: bool = False
+    children: dict[str, sa.Table] | None = None
+
+    @property
+    def nested(self) -> bool:
+        return bool(self.children)
 
 
 SERVICES: dict[str, Listing] = {
-    "LayDanhSachHoSo": Listing(schema.ho_so, ("NgayCapNhat", "MaHoSo"), nested=True),
+    "LayDanhSachHoSo": Listing(schema.ho_so, ("NgayCapNhat", "MaHoSo"), children=NESTED_LISTS),
     "LayTienDoHoSo": Listing(schema.tien_do_xu_ly, ("NgayCapNhat", "MaHoSo", "STT")),
-    "LayDanhSachTTHC": Listing(schema.thu_tuc, ("NgayCapNhat", "MaTTHC"), upper_keys=True),
+    "LayDanhSachTTHC": Listing(
+        schema.thu_tuc, ("NgayCapNhat", "MaTTHC"), upper_keys=True, children=PROCEDURE_LISTS
+    ),
     "LayDanhMucCoQuan": Listing(schema.co_quan, ("NgayCapNhat", "MaDonVi"), upper_keys=True),
     "LayDanhMucLinhVuc": Listing(schema.linh_vuc, ("NgayCapNhat", "MaLinhVuc"), upper_keys=True),
 }
@@ -283,12 +294,13 @@ class OneStopReader:
                 # The page is exactly the rows between its first and last order key: select the children
                 # by that range, not by an IN list of 10,000 bound keys (slow to compile, capped by some
                 # databases) nor by repeating an OFFSET scan.
-                keys = sa.select(table.c.MaHoSo).where(
+                key = listing.order[-1]
+                keys = sa.select(table.c[key]).where(
                     *where,
                     sa.tuple_(*order_cols) >= sa.tuple_(*first),
                     sa.tuple_(*order_cols) <= sa.tuple_(*last),
                 )
-                self._nest(conn, records, keys)
+                self._nest(conn, records, keys, listing)
         with self._lock:
             self._page_ends[(*memo_key, page)] = last
             while len(self._page_ends) > 4096:
@@ -296,25 +308,28 @@ class OneStopReader:
         return total, records
 
     @staticmethod
-    def _nest(conn: sa.Connection, records: list[dict[str, Any]], keys: sa.Select) -> None:
-        by_key = {record["MaHoSo"]: record for record in records}
+    def _nest(conn: sa.Connection, records: list[dict[str, Any]], keys: sa.Select, listing: Listing) -> None:
+        key, upper = listing.order[-1], listing.upper_keys
+        by_key = {record[_served_name(key, upper)]: record for record in records}
+        children = listing.children or {}
         for record in records:
-            for name in NESTED_LISTS:
-                record[name] = []
-        for name, child in NESTED_LISTS.items():
-            fields = [c for c in child.c if c.name not in ("MaHoSo", "STT")]
+            for name in children:
+                record[_served_name(name, upper)] = []
+        for name, child in children.items():
+            fields = [c for c in child.c if c.name not in (key, "STT")]
             query = (
-                sa.select(child.c.MaHoSo, *fields)
-                .where(child.c.MaHoSo.in_(keys))
-                .order_by(child.c.MaHoSo, child.c.STT)
+                sa.select(child.c[key], *fields)
+                .where(child.c[key].in_(keys))
+                .order_by(child.c[key], child.c.STT)
             )
-            names = [str(c.name) for c in fields]
+            names = [_served_name(c.name, upper) for c in fields]
+            served = _served_name(name, upper)
             money = [i for i, c in enumerate(fields) if isinstance(c.type, sa.Numeric)]
             for row in conn.execute(query).all():  # one fetchall, not a fetchone per row
                 values = list(row[1:])
                 for i in money:
                     values[i] = _json_value(values[i])
-                by_key[row[0]][name].append(dict(zip(names, values, strict=True)))
+                by_key[row[0]][served].append(dict(zip(names, values, strict=True)))
 
 
 def _served_name(name: str, upper: bool) -> str:

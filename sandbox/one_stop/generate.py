@@ -26,22 +26,13 @@ import sqlalchemy as sa
 from sandbox import people, reference_data
 from sandbox.one_stop import calibration as cal
 from sandbox.one_stop import schema, vocab
+from sandbox.one_stop.catalogue import LEVEL_TEXT, Procedure, build_catalogue, build_fields, ymd
 
 CHUNK = 2_000  # dossiers per batch and transaction
 DAY = 86_400
 _EPOCH = dt.datetime(2020, 1, 1)  # timestamps are seconds since this local time
 _MORNING = (7 * 3600 + 30 * 60, 11 * 3600 + 30 * 60)  # receipts (and due times) fall in the morning
 _AFTERNOON = (13 * 3600 + 30 * 60, 17 * 3600)  # most ends of processing fall in the afternoon
-
-# Catalogue shape per level, domain guide §0 (Q1/2023): procedures, inter-agency (liên thông), full and
-# partial online (the rest not online), via public post, without a maximum time (chosen: feeds the "not
-# judgeable" dossiers), and how many partial/full online procedures had online dossiers in Q1/2023.
-_CATALOGUE = {
-    1: dict(n=1625, lien_thong=444, full=1100, partial=360, postal=451, no_days=40, used_partial=160, used_full=150),
-    2: dict(n=388, lien_thong=20, full=260, partial=70, postal=28, no_days=10, used_partial=35, used_full=40),
-    3: dict(n=130, lien_thong=17, full=78, partial=21, postal=7, no_days=5, used_partial=16, used_full=16),
-}  # fmt: skip
-_VERTICAL = dict(n=40, full=10, partial=20)  # the district "+40" (police, tax, social insurance)
 
 
 class _Scenario(Protocol):
@@ -86,128 +77,6 @@ def _day(d: dt.date) -> int:
 
 def _sec(moment: dt.datetime) -> int:
     return int((moment - _EPOCH).total_seconds())
-
-
-# ---------------------------------------------------------------------------------------- catalogue
-
-
-@dataclass(frozen=True)
-class Procedure:
-    """A procedure (thủ tục hành chính) with what the generator needs besides its thu_tuc row."""
-
-    code: str
-    name: str
-    field_code: str
-    field_name: str
-    level: int  # 1 province, 2 district, 3 commune
-    online: str  # TOAN_TRINH | MOT_PHAN | KHONG
-    days: int | None
-    fee: int
-    pay_online: int
-    inter_agency: int
-    postal: int
-    department: int | None  # vocab.DEPARTMENTS number for province procedures
-    vertical: bool
-    used_online_q1_2023: bool
-    updated: str
-
-
-def _initials(name: str) -> str:
-    return "".join(w[0] for w in people.ascii_fold(name).replace(",", " ").replace("-", " ").split()).upper()
-
-
-def build_fields() -> dict[str, str]:
-    """Field name → MaLinhVuc, stable (sorted by name)."""
-    return {name: f"{_initials(name)}-{i:03d}" for i, name in enumerate(sorted(vocab.FIELD_OBJECTS), 1)}
-
-
-_QUALIFIERS = (
-    "",
-    " trong trường hợp bị mất, hư hỏng",
-    " có yếu tố nước ngoài",
-    " đối với tổ chức",
-    " đối với cá nhân",
-)
-
-
-def _names(fields: list[str], count: int, rnd: random.Random) -> list[tuple[str, str]]:
-    """``count`` distinct (field, procedure name) pairs spread over ``fields`` round-robin."""
-    combos = {f: [f"{a} {o}" for o in vocab.FIELD_OBJECTS[f] for a in vocab.ACTIONS] for f in fields}
-    for names in combos.values():
-        rnd.shuffle(names)
-    out: list[tuple[str, str]] = []
-    for qualifier in _QUALIFIERS:
-        pools = {f: list(names) for f, names in combos.items()}
-        while len(out) < count and any(pools.values()):
-            for f in fields:
-                if pools[f] and len(out) < count:
-                    out.append((f, pools[f].pop() + qualifier))
-        if len(out) == count:
-            return out
-    raise ValueError(f"vocabulary too small for {count} procedures")  # pragma: no cover
-
-
-def build_catalogue(seed: int, snapshot: dt.datetime) -> list[Procedure]:
-    """The procedure catalogue: Q1/2023 counts per level exactly (see _CATALOGUE), plus the 40 vertical."""
-    rnd = random.Random(f"catalogue:{seed}")
-    field_codes = build_fields()
-    first, last = _day(dt.date(2021, 7, 1)), _day(snapshot.date()) - 1
-    clock = _Clock()
-    out: list[Procedure] = []
-    serial = 1000
-
-    def make(level: int, pairs: list[tuple[str, str]], spec: dict[str, int], vertical: bool) -> None:
-        nonlocal serial
-        n = len(pairs)
-        order = list(range(n))
-        rnd.shuffle(order)
-        # Exact counts by slicing one random order: online levels, then used-in-Q1/2023 within them.
-        online = ["KHONG"] * n
-        used = [False] * n
-        full, partial = spec["full"], spec["partial"]
-        for rank, i in enumerate(order):
-            if rank < full:
-                online[i] = "TOAN_TRINH"
-                used[i] = rank < spec.get("used_full", 0)
-            elif rank < full + partial:
-                online[i] = "MOT_PHAN"
-                used[i] = rank - full < spec.get("used_partial", 0)
-        rnd.shuffle(order)
-        lien_thong = set(order[: spec.get("lien_thong", 0)])
-        rnd.shuffle(order)
-        postal = set(order[: spec.get("postal", 0)])
-        rnd.shuffle(order)
-        no_days = set(order[: spec.get("no_days", 0)])
-        dept_of = {f: num for num, _, fs in vocab.DEPARTMENTS for f in fs}
-        for i, (field, name) in enumerate(pairs):
-            serial += 1
-            fee = rnd.choice(vocab.FEES_VND) if rnd.random() < 0.45 else 0
-            out.append(
-                Procedure(
-                    code=f"{level}.{serial:06d}",
-                    name=name[0].upper() + name[1:],
-                    field_code=field_codes[field],
-                    field_name=field,
-                    level=level,
-                    online=online[i],
-                    days=None if i in no_days else rnd.choice((1, 2, 3, 3, 5, 5, 7, 10, 10, 15, 20, 30)),
-                    fee=fee,
-                    pay_online=int(fee > 0 and online[i] != "KHONG" and rnd.random() < 0.8),
-                    inter_agency=int(i in lien_thong),
-                    postal=int(i in postal),
-                    department=dept_of[field] if level == 1 else None,
-                    vertical=vertical,
-                    used_online_q1_2023=used[i],
-                    updated=clock.ts(_ri(rnd, first, last) * DAY + _ri(rnd, *_MORNING)) or "",
-                )
-            )
-
-    province_fields = [f for _, _, fs in vocab.DEPARTMENTS for f in fs]
-    make(1, _names(province_fields, _CATALOGUE[1]["n"], rnd), _CATALOGUE[1], False)
-    make(2, _names(list(vocab.DISTRICT_FIELDS), _CATALOGUE[2]["n"], rnd), _CATALOGUE[2], False)
-    make(2, _names(list(vocab.VERTICAL_FIELDS), _VERTICAL["n"], rnd), _VERTICAL, True)
-    make(3, _names(list(vocab.COMMUNE_FIELDS), _CATALOGUE[3]["n"], rnd), _CATALOGUE[3], False)
-    return out
 
 
 # ----------------------------------------------------------------------------------------- agencies
@@ -313,6 +182,7 @@ class _Context:
     sequence: dict[tuple[str, int], int]
     officers: list[tuple]  # civil servants (cán bộ, công chức) who handle the steps
     wanted: frozenset[str]  # tables the caller writes
+    cover: dict[tuple[int, str, bool], list[Procedure]]  # procedures still owed a first dossier, per pool
 
 
 def _cum_weights(n: int) -> list[float]:
@@ -324,17 +194,38 @@ def _cum_weights(n: int) -> list[float]:
     return out
 
 
-def _pools(catalogue: list[Procedure]) -> tuple[dict, dict]:
+# Receipts lie at most this long before their period (maximum time 30 days, supplements, the dossiers that
+# end just before a period): a procedure must be in force, at the right online level, from then on.
+_RECEIPT_LEAD = dt.timedelta(days=70)
+
+
+def _windows(the_plan: cal.Plan) -> dict[bool, tuple[dt.date, dt.date]]:
+    """Per pool family (Q1/2023 or the later periods): the days every receipt of that family falls in."""
+    q1 = [pp.period for pp in the_plan.periods if pp.period == cal.P_Q1_2023]
+    later = [pp.period for pp in the_plan.periods if pp.period != cal.P_Q1_2023]
+    out = {False: (min((p.start for p in later), default=the_plan.snapshot.date()), the_plan.snapshot.date())}
+    out[True] = (q1[0].start, q1[0].end) if q1 else out[False]
+    return {k: (first - _RECEIPT_LEAD, last) for k, (first, last) in out.items()}
+
+
+def _pools(catalogue: list[Procedure], windows: dict[bool, tuple[dt.date, dt.date]]) -> tuple[dict, dict]:
+    """Procedures a dossier may use: in force over the family's whole window (so at its receipt date), and
+    for online dossiers offered online over all of it; Q1/2023 online dossiers use exactly the procedures
+    reported as used then."""
     pools: dict[tuple[int, str, bool], list[Procedure]] = {}
     for q1 in (True, False):
+        first, last = windows[q1]
+        in_force = [p for p in catalogue if p.valid_throughout(first, last)]
         for level in (1, 2, 3):
-            judgeable = [p for p in catalogue if p.level == level and p.days is not None]
+            judgeable = [p for p in in_force if p.level == level and p.days is not None]
             pools[(level, "any", q1)] = judgeable
             pools[(level, "post", q1)] = [p for p in judgeable if p.postal] or judgeable
             pools[(level, "online", q1)] = [
-                p for p in judgeable if p.online != "KHONG" and (p.used_online_q1_2023 or not q1)
+                p for p in judgeable if p.online_throughout(first, last) and (p.used_online_q1_2023 or not q1)
             ]
-            pools[(level, "no_days", q1)] = [p for p in catalogue if p.level == level and p.days is None]
+            no_days = [p for p in in_force if p.level == level and p.days is None]
+            pools[(level, "no_days", q1)] = no_days
+            pools[(level, "no_days_online", q1)] = [p for p in no_days if p.online_throughout(first, last)]
     weights = {k: _cum_weights(len(v)) for k, v in pools.items()}
     return pools, weights
 
@@ -480,6 +371,11 @@ class _Rows:
 
 
 def _pick(rnd: random.Random, ctx: _Context, key: tuple[int, str, bool]) -> Procedure:
+    pending = ctx.cover.get(key)
+    if pending:
+        # Every procedure reported as used online in Q1/2023 gets its first online dossier before the
+        # popularity draw takes over ("211/451 partial and 206/1,438 full had dossiers").
+        return pending.pop()
     pool = ctx.pools[key]
     return rnd.choices(pool, cum_weights=ctx.pool_weights[key])[0]
 
@@ -665,7 +561,7 @@ def _generate_cell(ctx: _Context, pp: cal.PeriodPlan, cell: cal.Cell, period_ind
             online = next(online_flags)
             by_supp = next(supp_flags)
             if cell.category == "not_judgeable":
-                key = (level, "no_days", q1)
+                key = (level, "no_days_online" if online else "no_days", q1)
             elif online:
                 key = (level, "online", q1)
             elif rnd.random() < 0.03:
@@ -696,6 +592,7 @@ def _generate_cell(ctx: _Context, pp: cal.PeriodPlan, cell: cal.Cell, period_ind
 def _generate_extra(ctx: _Context, pp: cal.PeriodPlan, period_index: int) -> Iterator[_Rows]:
     """Dossiers awaiting receipt at the period end, and dossiers that ended just before the period."""
     first, last = _day(pp.period.start), _day(pp.period.end)
+    q1 = pp.period == cal.P_Q1_2023  # receipts of this period need procedures in force then
     rnd = _cell_rng(ctx.seed, "extra", period_index)
     detail = _cell_rng(ctx.seed, "extra-detail", period_index)
     rows = _Rows(detail, ctx.wanted)
@@ -703,7 +600,7 @@ def _generate_extra(ctx: _Context, pp: cal.PeriodPlan, period_index: int) -> Ite
         level = cal.LEVEL_CODE[level_name]
         applicants = _applicant_batch(ctx, rnd, count)
         for i in range(count):
-            proc = _pick(rnd, ctx, (level, "online", False))
+            proc = _pick(rnd, ctx, (level, "online", q1))
             submitted = min(ctx.snapshot, (last - _ri(rnd, 0, 7)) * DAY + _ri(rnd, 0, DAY - 1))
             tl = _Timeline(None, None, None, 1, [], submitted)
             channel = 2 if rnd.random() < 0.8 else 3
@@ -714,7 +611,7 @@ def _generate_extra(ctx: _Context, pp: cal.PeriodPlan, period_index: int) -> Ite
     applicants = _applicant_batch(ctx, rnd, pp.ended_before_start)
     for i in range(pp.ended_before_start):
         level = rnd.choice((1, 2, 3))
-        proc = _pick(rnd, ctx, (level, "any", False))
+        proc = _pick(rnd, ctx, (level, "any", q1))
         tl = _resolved(rnd, "early", proc.days or 5, first - 20, first - 1, False)
         _dossier(
             ctx,
@@ -738,7 +635,7 @@ def _generate_extra(ctx: _Context, pp: cal.PeriodPlan, period_index: int) -> Ite
 def _context(
     scenario: _Scenario, the_plan: cal.Plan, catalogue: list[Procedure], agencies: list[Agency]
 ) -> _Context:
-    pools, weights = _pools(catalogue)
+    pools, weights = _pools(catalogue, _windows(the_plan))
     by_admin = {
         (a.level, a.admin_code): a for a in agencies if a.valid_from <= "20241231" and a.valid_from >= "2021"
     }
@@ -762,11 +659,12 @@ def _context(
         officers=people.person_rows(
             scenario.seed, range(people.MAX_POPULATION - 1500, people.MAX_POPULATION)
         ),
+        cover={k: list(reversed(v)) for k, v in pools.items() if k[1] == "online" and k[2]},
     )
 
 
 def catalogue_rows(scenario: _Scenario) -> dict[str, list[tuple]]:
-    """Rows of the small catalogue tables (linh_vuc, thu_tuc, co_quan) for a scenario."""
+    """Rows of the small catalogue tables (linh_vuc, thu_tuc, thu_tuc_muc_do_dvc, co_quan) for a scenario."""
     the_plan = cal.plan(scenario)
     catalogue = build_catalogue(scenario.seed, the_plan.snapshot)
     first_seen: dict[str, str] = {}
@@ -783,16 +681,24 @@ def catalogue_rows(scenario: _Scenario) -> dict[str, list[tuple]]:
                 p.name,
                 p.field_code,
                 p.field_name,
-                {1: "TINH", 2: "HUYEN", 3: "XA"}[p.level],
+                LEVEL_TEXT[p.level],
                 p.online,
                 p.days,
                 p.fee,
                 p.pay_online,
                 p.inter_agency,
                 p.postal,
+                int(p.vertical),
+                ymd(p.valid_from),
+                ymd(p.valid_to),
                 p.updated,
             )
             for p in catalogue
+        ],
+        "thu_tuc_muc_do_dvc": [
+            (p.code, stt, v.level, ymd(v.valid_from), ymd(v.valid_to))
+            for p in catalogue
+            for stt, v in enumerate(p.online_history, 1)
         ],
         "co_quan": [
             # Agencies of later vintages are reference data known ahead; the cursor never passes the snapshot.

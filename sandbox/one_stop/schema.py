@@ -4,7 +4,8 @@ Column names are the DVCQG field names so that the same connector reads a real p
 database (or its replica) by changing the connection URL only. Dates are stored as the
 ``yyyyMMddHHmmss`` text the national sync uses, in Asia/Ho_Chi_Minh local time; codes are text.
 Nested lists of the DVCQG record (``DinhDanhCHS[]``, ``TaiLieuNop[]``, ...) are child tables keyed by
-``MaHoSo`` and a sequence number ``STT``.
+``MaHoSo`` and a sequence number ``STT``; a procedure's online-level history (``thu_tuc_muc_do_dvc``) is
+keyed by ``MaTTHC`` and ``STT`` the same way.
 
 ``NgayCapNhat`` is the update cursor: every insert or change of a dossier (or of one of its child
 rows) sets it to the change time.
@@ -34,13 +35,30 @@ thu_tuc = Table(  # administrative procedures (thủ tục hành chính, TTHC)
     Column("MaLinhVuc", String(32), nullable=False),
     Column("TenLinhVuc", Text, nullable=False),
     Column("CapThucHien", String(32), nullable=False),  # comma list of levels: TINH,HUYEN,XA
-    Column("MucDoDVC", String(16), nullable=False),  # TOAN_TRINH (full online) | MOT_PHAN (partial) | KHONG
+    Column(
+        "MucDoDVC", String(16), nullable=False
+    ),  # current level: TOAN_TRINH full | MOT_PHAN partial | KHONG
     Column("ThoiHanGiaiQuyet", Integer),  # maximum processing time in working days; NULL = not set
     Column("LePhi", Numeric(18, 0), nullable=False),  # fee in VND; 0 = free
     Column("ThanhToanTrucTuyen", Integer, nullable=False),  # 1 = fee payable online (indicator 3.5)
     Column("LienThong", Integer, nullable=False),  # 1 = inter-agency (liên thông)
     Column("BuuChinhCongIch", Integer, nullable=False),  # 1 = via public postal service
-    Column("NgayCapNhat", TS, nullable=False),
+    # Nullable (added later, as a real system's would be): NULL reads as "not a vertical sector" / "always".
+    Column("NganhDoc", Integer),  # 1 = vertical sector (police, tax, social insurance) at district desks
+    Column("NgayHieuLuc", String(8)),  # yyyyMMdd, in force from (effective date)
+    Column("NgayHetHieuLuc", String(8)),  # yyyyMMdd, last day in force (inclusive); NULL = not abolished
+    Column("NgayCapNhat", TS, nullable=False),  # any change, to the procedure or to its online-level history
+)
+
+thu_tuc_muc_do_dvc = Table(  # online-level history of a procedure (lịch sử mức độ dịch vụ công trực tuyến)
+    "thu_tuc_muc_do_dvc",
+    metadata,
+    Column("MaTTHC", String(32), nullable=False),
+    Column("STT", Integer, nullable=False),  # 1, 2, ... in time order
+    Column("MucDoDVC", String(16), nullable=False),  # TOAN_TRINH | MOT_PHAN | KHONG
+    Column("NgayHieuLuc", String(8), nullable=False),  # yyyyMMdd, level in force from
+    Column("NgayHetHieuLuc", String(8)),  # yyyyMMdd, last day of this level (inclusive); NULL = current
+    PrimaryKeyConstraint("MaTTHC", "STT"),
 )
 
 co_quan = Table(  # agencies (cơ quan, đơn vị) with DVCQG electronic identifiers

@@ -1,7 +1,8 @@
 """The sandbox one-stop system (hệ thống một cửa) as a sandbox service: prepare its database, serve its API.
 
 ``prepare`` builds ``<data_dir>/one_stop.sqlite`` with the data generator, once per scenario: a marker
-file records the scenario the database was built for, and a rebuild happens only when it differs. The
+file records the scenario (and the generator's generation) the database was built for, and a rebuild
+happens only when either differs. The
 database is built under a temporary name and renamed into place, so an interrupted build never leaves a
 half-filled database that a later run would take for finished.
 """
@@ -22,6 +23,9 @@ MARKER_FILE = "one_stop.scenario.json"
 # Sandbox-only credentials: the real ones come from HUE_ONE_STOP_API_USER / _PASSWORD in production.
 SANDBOX_USER = "hue-sandbox"
 SANDBOX_PASSWORD = "mot-cua-sandbox"
+# Generation of the database layout and generator: a database built by an earlier one (e.g. without the
+# procedure history, thu_tuc_muc_do_dvc) is rebuilt rather than served as if it were current.
+GENERATION = 2
 
 
 def db_path(data_dir: Path) -> Path:
@@ -44,7 +48,12 @@ def read_marker(data_dir: Path) -> dict[str, Any] | None:
 
 def is_prepared(data_dir: Path, scenario: Scenario) -> bool:
     marker = read_marker(data_dir)
-    return marker is not None and marker.get("scenario") == scenario.to_dict() and db_path(data_dir).exists()
+    return (
+        marker is not None
+        and marker.get("scenario") == scenario.to_dict()
+        and marker.get("generation", 1) == GENERATION
+        and db_path(data_dir).exists()
+    )
 
 
 def write_marker(data_dir: Path, scenario: Scenario, counts: dict[str, int], seconds: float) -> None:
@@ -53,7 +62,13 @@ def write_marker(data_dir: Path, scenario: Scenario, counts: dict[str, int], sec
     tmp = path.with_suffix(".tmp")
     tmp.write_text(
         json.dumps(
-            {"scenario": scenario.to_dict(), "counts": counts, "seconds": round(seconds, 2)}, indent=2
+            {
+                "scenario": scenario.to_dict(),
+                "generation": GENERATION,
+                "counts": counts,
+                "seconds": round(seconds, 2),
+            },
+            indent=2,
         ),
         encoding="utf-8",
     )

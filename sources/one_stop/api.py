@@ -21,10 +21,13 @@ import pyarrow as pa
 from sources.common.batch import QuarantinedRow, SourceBatch
 from sources.common.errors import SourceError
 from sources.common.http import RetryingSession, RetryPolicy
+from sources.common.paging import PageRetrier, RetryPage
 from sources.one_stop.contract import (
     ARROW_COLUMNS,
     NESTED_LISTS,
     PARENT_VERSION,
+    PROCEDURE_LISTS,
+    PROCEDURE_VERSION,
     TS_FORMAT,
     arrow_schema,
     dossier_problem,
@@ -43,7 +46,7 @@ SERVICES = {
 EPOCH = "20000101000000"
 
 
-class PageError(Exception):
+class PageError(RetryPage):
     """A page that cannot be used as it came (truncated, not JSON): worth asking for again."""
 
 
@@ -142,6 +145,7 @@ class OneStopApiConnector:
         # The session token travels in the JSON body, so expiry is handled per page (log in, ask again)
         # rather than by the HTTP layer, which would resend the stale body.
         self.http = RetryingSession(self.system, policy)
+        self.pages = PageRetrier(self.system, page_attempts)
 
     # ---- session -----------------------------------------------------------------------------------
     def _login(self) -> None:
@@ -160,8 +164,7 @@ class OneStopApiConnector:
 
     # ---- paging ------------------------------------------------------------------------------------
     def _page(self, service: str, window: tuple[str, str], page: int) -> dict[str, Any]:
-        last = "no attempt"
-        for _ in range(self.page_attempts):
+        def load() -> dict[str, Any]:
             if self._session_token is None:
                 self._login()
             response = self.http.post(
@@ -178,23 +181,22 @@ class OneStopApiConnector:
                 ),
                 headers={"Content-Type": "application/json"},
             )
-            try:
-                payload = decode_page(response.content)
-            except PageError as exc:
-                last = str(exc)
-                log.warning("one_stop: %s page %d unusable (%s); asking again", service, page, exc)
-                continue
-            code = payload.get("error_code")
-            if code == 401:
-                self._login()
-                last = "session expired"
-                continue
-            if code != 0:
-                raise SourceError(
-                    self.system, f"service {service}", f"error_code {code}: {payload.get('message')}"
-                )
-            return payload
-        raise SourceError(self.system, f"service {service} page {page}", last)
+            return decode_page(response.content)  # PageError (a RetryPage) when cut or not JSON
+
+        def session_expired(outcome: object) -> str | None:
+            # DVCQG says "session expired" as error_code 401 in an HTTP 200: log in before asking again.
+            if isinstance(outcome, dict) and outcome.get("error_code") == 401:
+                self._session_token = None
+                return "session expired"
+            return None
+
+        payload = self.pages.fetch(f"service {service} page {page}", load, session_expired)
+        code = payload.get("error_code")
+        if code != 0:
+            raise SourceError(
+                self.system, f"service {service}", f"error_code {code}: {payload.get('message')}"
+            )
+        return payload
 
     def _listing(self, table: str, cursor: str | None) -> Iterator[list[dict[str, Any]]]:
         """Every record of the window, page by page, each record once; complete or SourceError."""
@@ -257,7 +259,44 @@ class OneStopApiConnector:
         yield from self._flat("processing_steps", cursor)
 
     def catalogue(self, name: str, cursor: str | None) -> Iterator[SourceBatch]:
-        yield from self._flat(name, cursor)
+        if name != "procedures":
+            yield from self._flat(name, cursor)
+            return
+        # Procedures nest their online-level history (LICHSUMUCDODVC): split it off into its own lake table,
+        # each row tied to the procedure version it came with, as the SQL connector does.
+        lists = {
+            list_name.upper(): (list_name, lake_name) for list_name, (lake_name, _) in PROCEDURE_LISTS.items()
+        }
+        for rows in self._listing(name, cursor):
+            nested: dict[str, list[tuple[dict[str, Any], list]]] = {lake: [] for _, lake in lists.values()}
+            flat = []
+            for row in rows:
+                record = {}
+                for key, value in row.items():
+                    if key.upper() in lists:
+                        nested[lists[key.upper()][1]].append((row, value or []))
+                    else:
+                        record[key] = value
+                flat.append(record)
+            present = sorted({k for r in flat for k in r}, key=_column_order(name)) or list(
+                ARROW_COLUMNS[name]
+            )
+            data, bad = _to_arrow(name, flat, present)
+            cursor_to = _max_cursor(flat)
+            yield SourceBatch(name, data, cursor=cursor_to, quarantined=bad)
+            for lake_name, parents in nested.items():
+                children = [
+                    {
+                        "STT": i,
+                        **_normalise_keys(item, lake_name),
+                        "MaTTHC": parent.get("MaTTHC"),
+                        PROCEDURE_VERSION: parent.get("NgayCapNhat"),
+                    }
+                    for parent, items in parents
+                    for i, item in enumerate(items, start=1)
+                ]
+                child_table, child_bad = _to_arrow(lake_name, children, list(ARROW_COLUMNS[lake_name]))
+                yield SourceBatch(lake_name, child_table, cursor=cursor_to, quarantined=child_bad)
 
     def _flat(self, table: str, cursor: str | None) -> Iterator[SourceBatch]:
         for rows in self._listing(table, cursor):

@@ -23,6 +23,11 @@ NESTED_LISTS = {
 # A child row belongs to one version of its dossier: the dossier's NgayCapNhat travels with it.
 PARENT_VERSION = "NgayCapNhatHoSo"
 
+# The same for a procedure's nested lists: API list name → (lake table, SQL child table). A procedure's
+# online-level history (lịch sử mức độ DVC trực tuyến) belongs to one version of the procedure.
+PROCEDURE_LISTS = {"LichSuMucDoDVC": ("procedure_online_levels", "thu_tuc_muc_do_dvc")}
+PROCEDURE_VERSION = "NgayCapNhatTTHC"
+
 CONTRACTS: dict[str, TableContract] = {
     "dossiers": TableContract(key=("MaHoSo",), version="NgayCapNhat"),
     **{
@@ -31,6 +36,7 @@ CONTRACTS: dict[str, TableContract] = {
     },
     "processing_steps": TableContract(key=("MaHoSo", "STT"), version="NgayCapNhat"),
     "procedures": TableContract(key=("MaTTHC",), version="NgayCapNhat"),
+    "procedure_online_levels": TableContract(key=("MaTTHC", "STT"), version=PROCEDURE_VERSION),
     "agencies": TableContract(key=("MaDonVi",), version="NgayCapNhat"),
     "fields": TableContract(key=("MaLinhVuc",), version="NgayCapNhat"),
 }
@@ -132,10 +138,12 @@ ARROW_COLUMNS: dict[str, dict[str, pa.DataType]] = {
         "MaHoSo NguoiXuLy ChucDanh ThoiDiemXuLy PhongBanXuLy NoiDungXuLy NgayBatDau NgayKetThucTheoQuyDinh "
         "NgayCapNhat",
     ),
+    # NganhDoc, NgayHieuLuc and NgayHetHieuLuc came later (additive): older sources may not have them.
     "procedures": _schema(
-        "ThoiHanGiaiQuyet LePhi ThanhToanTrucTuyen LienThong BuuChinhCongIch",
-        "MaTTHC TenTTHC MaLinhVuc TenLinhVuc CapThucHien MucDoDVC NgayCapNhat",
+        "ThoiHanGiaiQuyet LePhi ThanhToanTrucTuyen LienThong BuuChinhCongIch NganhDoc",
+        "MaTTHC TenTTHC MaLinhVuc TenLinhVuc CapThucHien MucDoDVC NgayHieuLuc NgayHetHieuLuc NgayCapNhat",
     ),
+    "procedure_online_levels": _schema("STT", "MaTTHC MucDoDVC NgayHieuLuc NgayHetHieuLuc NgayCapNhatTTHC"),
     "agencies": _schema(
         "CapDonVi", "MaDonVi TenDonVi MaDonViCha MaDVHC NgayHieuLuc NgayHetHieuLuc NgayCapNhat"
     ),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pyarrow as pa
@@ -18,8 +18,11 @@ import sqlalchemy as sa
 from sources.common.batch import QuarantinedRow, SourceBatch
 from sources.common.errors import SourceError
 from sources.one_stop.contract import (
+    ARROW_COLUMNS,
     NESTED_LISTS,
     PARENT_VERSION,
+    PROCEDURE_LISTS,
+    PROCEDURE_VERSION,
     arrow_schema,
     dossier_problem,
     shift_cursor,
@@ -137,23 +140,34 @@ class OneStopSqlConnector:
                 yield self._child_batch(lake_name, child, versions, new_cursor)
 
     def _child_batch(
-        self, lake_name: str, child: sa.Table, versions: dict[str, str], cursor: str | None
+        self,
+        lake_name: str,
+        child: sa.Table,
+        versions: dict[str, str],
+        cursor: str | None,
+        key: str = "MaHoSo",
+        version_column: str = PARENT_VERSION,
     ) -> SourceBatch:
-        schema = self._schema(lake_name, child, (PARENT_VERSION,))
+        """The child rows of exactly the parent versions in ``versions`` (parent key → its NgayCapNhat)."""
+        schema = self._schema(lake_name, child, (version_column,))
         rows: list[dict] = []
         if versions:
             stmt = (
-                sa.select(child)
-                .where(child.c.MaHoSo.in_(list(versions)))
-                .order_by(child.c.MaHoSo, child.c.STT)
+                sa.select(child).where(child.c[key].in_(list(versions))).order_by(child.c[key], child.c.STT)
             )
             with self.engine.connect() as con:
                 for r in con.execute(stmt).mappings():
                     row = dict(r)
-                    row[PARENT_VERSION] = versions[row["MaHoSo"]]
+                    row[version_column] = versions[row[key]]
                     rows.append(row)
         table, bad = _to_arrow(rows, schema)
         return SourceBatch(lake_name, table, cursor=cursor, quarantined=bad)
+
+    def _has_table(self, name: str) -> bool:
+        try:
+            return sa.inspect(self.engine).has_table(name)
+        except sa.exc.SQLAlchemyError as exc:
+            raise SourceError(self.system, f"table {name}", f"{type(exc).__name__}: {exc}") from exc
 
     def processing_steps(self, cursor: str | None) -> Iterator[SourceBatch]:
         steps = self._table("tien_do_xu_ly")
@@ -171,9 +185,24 @@ class OneStopSqlConnector:
         }[name]
         table = self._table(sql_name)
         schema = self._schema(name, table)
+        # A procedure's online-level history travels with the procedure version it belongs to. A source
+        # without a history table (older one-stop systems) still yields the (empty) table, so the lake and
+        # the warehouse know its columns.
+        children = {}
+        if name == "procedures":
+            for lake_name, sql_child in PROCEDURE_LISTS.values():
+                children[lake_name] = self._table(sql_child) if self._has_table(sql_child) else None
         for page in self._keyset_pages(table, ("NgayCapNhat", key), cursor):
             data, bad = _to_arrow(page, schema)
-            yield SourceBatch(name, data, cursor=_max_cursor(page), quarantined=bad)
+            new_cursor = _max_cursor(page)
+            yield SourceBatch(name, data, cursor=new_cursor, quarantined=bad)
+            versions = {r[key]: r["NgayCapNhat"] for r in page if r.get(key) and r.get("NgayCapNhat")}
+            for lake_name, child in children.items():
+                if child is None:
+                    empty = arrow_schema(lake_name, list(ARROW_COLUMNS[lake_name])).empty_table()
+                    yield SourceBatch(lake_name, empty, cursor=new_cursor)
+                else:
+                    yield self._child_batch(lake_name, child, versions, new_cursor, key, PROCEDURE_VERSION)
 
     def _keyset_pages(
         self, table: sa.Table, order: tuple[str, ...], cursor: str | None
@@ -197,6 +226,71 @@ class OneStopSqlConnector:
             if not page:
                 if last is None:
                     yield page  # an empty first page still tells the lake the table's columns
+                return
+            yield page
+            if len(page) < self.page_size:
+                return
+            last = tuple(page[-1][name] for name in order)
+
+    # ---- backfill (nạp lại theo khoảng ngày) -------------------------------------------------------
+    @staticmethod
+    def _received_in(ho_so: sa.Table, start: date, end: date) -> sa.ColumnElement[bool]:
+        """Dossiers received (NgayTiepNhan, else submitted: NgayNopHoSo) on a day in [start, end)."""
+        received = sa.func.coalesce(ho_so.c.NgayTiepNhan, ho_so.c.NgayNopHoSo)
+        # yyyyMMddHHmmss strings order like the instants they name, so the range is a string range.
+        return sa.and_(received >= start.strftime("%Y%m%d000000"), received < end.strftime("%Y%m%d000000"))
+
+    def dossiers_received_between(self, start: date, end: date) -> Iterator[SourceBatch]:
+        """Every dossier received in [start, end) as it is now, with its nested lists, for a backfill.
+
+        One keyset-paged query over the whole range (not one per day). Batches carry no cursor: a backfill
+        must not move the nightly sync's position.
+        """
+        ho_so = self._table("ho_so")
+        schema = self._schema("dossiers", ho_so)
+        children = {lake: self._table(sql) for lake, sql in NESTED_LISTS.values()}
+        where = self._received_in(ho_so, start, end)
+        for page in self._filtered_pages(ho_so, ("MaHoSo",), where):
+            good, bad = [], []
+            for row in page:
+                problem = dossier_problem(row)
+                (bad.append(QuarantinedRow.of(problem, row)) if problem else good.append(row))
+            table, type_bad = _to_arrow(good, schema)
+            yield SourceBatch("dossiers", table, cursor=None, quarantined=bad + type_bad)
+            versions = {r["MaHoSo"]: r["NgayCapNhat"] for r in good}
+            for lake_name, child in children.items():
+                yield self._child_batch(lake_name, child, versions, None)
+
+    def processing_steps_received_between(self, start: date, end: date) -> Iterator[SourceBatch]:
+        """Every processing step (tiến độ xử lý) of the dossiers received in [start, end), for a backfill."""
+        ho_so = self._table("ho_so")
+        steps = self._table("tien_do_xu_ly")
+        schema = self._schema("processing_steps", steps)
+        where = steps.c.MaHoSo.in_(sa.select(ho_so.c.MaHoSo).where(self._received_in(ho_so, start, end)))
+        for page in self._filtered_pages(steps, ("MaHoSo", "STT"), where):
+            table, bad = _to_arrow(page, schema)
+            yield SourceBatch("processing_steps", table, cursor=None, quarantined=bad)
+
+    def _filtered_pages(
+        self, table: sa.Table, order: tuple[str, ...], where: sa.ColumnElement[bool]
+    ) -> Iterator[list[dict]]:
+        """Keyset pages of the rows matching ``where`` (an empty first page still carries the columns)."""
+        cols = [table.c[name] for name in order]
+        last: tuple | None = None
+        while True:
+            stmt = sa.select(table).where(where).order_by(*cols).limit(self.page_size)
+            if last is not None:
+                stmt = stmt.where(sa.tuple_(*cols) > sa.tuple_(*[sa.literal(v) for v in last]))
+            try:
+                with self.engine.connect() as con:
+                    page = [dict(r) for r in con.execute(stmt).mappings()]
+            except sa.exc.SQLAlchemyError as exc:
+                raise SourceError(
+                    self.system, f"SELECT {table.name}", f"{type(exc).__name__}: {exc}"
+                ) from exc
+            if not page:
+                if last is None:
+                    yield page
                 return
             yield page
             if len(page) < self.page_size:

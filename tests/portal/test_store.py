@@ -218,3 +218,81 @@ def test_concurrent_readers_never_see_a_mixed_version(store: PortalStore):
     assert not problems, problems[:3]
     assert reads[0] > 6
     assert len(store.versions(SLUG)) == 7
+
+
+# -- documents published with a version (tài liệu kèm theo: the quarterly report) -----------------------
+
+
+def _documents(tmp_path: Path, html: str, pdf: bytes) -> list:
+    from portal.store import Document
+
+    (tmp_path / "in").mkdir(exist_ok=True)
+    (tmp_path / "in" / "report.html").write_text(html, encoding="utf-8")
+    (tmp_path / "in" / "report.pdf").write_bytes(pdf)
+    return [
+        Document(
+            "html",
+            tmp_path / "in" / "report.html",
+            "report.html",
+            "text/html; charset=utf-8",
+            "Báo cáo (HTML)",
+        ),
+        Document(
+            "pdf", tmp_path / "in" / "report.pdf", "report.pdf", "application/pdf", "Báo cáo (PDF)", "html"
+        ),
+    ]
+
+
+def test_documents_are_published_with_their_version_and_listed(store: PortalStore, tmp_path: Path):
+    first = store.publish(
+        tourism_spec(), tourism_table(), now=T0, documents=_documents(tmp_path, "<p>Quý III</p>", b"%PDF-1")
+    )
+    assert first.published and first.reason == "first version"
+    info = store.current(tourism_spec().slug)
+    assert set(info.documents) == {"html", "pdf"} and info.documents["pdf"]["derived_from"] == "html"
+    path, entry = store.snapshot().document_path(tourism_spec().slug, info.version, "html")
+    assert path.read_text(encoding="utf-8") == "<p>Quý III</p>" and entry["sha256"] == file_sha256(path)
+    manifest = json.loads((path.parent / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["documents"]["pdf"]["bytes"] == 6
+    with pytest.raises(NotFound):
+        store.snapshot().document_path(tourism_spec().slug, info.version, "docx")
+
+    # the PDF alone changed (Chromium stamps its clock into every PDF): nothing new to publish
+    again = store.publish(
+        tourism_spec(),
+        tourism_table(),
+        now=T0 + dt.timedelta(hours=1),
+        documents=_documents(tmp_path, "<p>Quý III</p>", b"%PDF-2"),
+    )
+    assert not again.published and again.reason == "unchanged"
+    # the report itself changed: a new version, the old one keeps its own files
+    changed = store.publish(
+        tourism_spec(),
+        tourism_table(),
+        now=T0 + dt.timedelta(days=1),
+        documents=_documents(tmp_path, "<p>Quý IV</p>", b"%PDF-3"),
+    )
+    assert changed.published and changed.reason == "documents changed"
+    old_path, _ = store.snapshot().document_path(tourism_spec().slug, first.version, "html")
+    assert old_path.read_text(encoding="utf-8") == "<p>Quý III</p>"
+    # a version without documents keeps the catalogue shape datasets always had
+    plain = store.publish(dossier_spec(), dossier_table(), now=T0)
+    raw = json.loads(store.catalog_path.read_text(encoding="utf-8"))
+    assert "documents" not in raw["datasets"][SLUG]["versions"][0] and plain.published
+
+
+def test_bad_documents_are_refused_before_anything_is_written(store: PortalStore, tmp_path: Path):
+    from portal.store import Document
+
+    html, pdf = _documents(tmp_path, "<p>x</p>", b"%PDF")
+    for bad in (
+        [Document("../x", html.source, "report.html", "text/html", "x")],
+        [Document("html", html.source, "data.csv", "text/html", "x")],  # would overwrite a data file
+        [Document("html", html.source, "../report.html", "text/html", "x")],
+        [Document("html", tmp_path / "missing.html", "report.html", "text/html", "x")],
+        [html, Document("html", pdf.source, "other.pdf", "application/pdf", "x")],
+        [Document("pdf", pdf.source, "report.pdf", "application/pdf", "x", derived_from="html")],
+    ):
+        with pytest.raises(StoreError):
+            store.publish(tourism_spec(), tourism_table(), now=T0, documents=bad)
+    assert not store.catalog_path.exists() and store.datasets() == []

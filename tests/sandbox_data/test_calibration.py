@@ -6,11 +6,11 @@ import pytest
 import sqlalchemy as sa
 
 from sandbox.one_stop import calibration as cal
-from sandbox.one_stop import kpi_check, schema
+from sandbox.one_stop import kpi_check, procedure_check, schema
 from sandbox.one_stop.generate import build_database
 from sandbox.scenario import Scenario
 
-KPI_TABLES = ["co_quan", "thu_tuc", "ho_so", "ho_so_bo_sung"]
+KPI_TABLES = ["co_quan", "thu_tuc", "thu_tuc_muc_do_dvc", "ho_so", "ho_so_bo_sung"]
 
 
 def test_plan_reproduces_the_published_arithmetic() -> None:
@@ -61,6 +61,24 @@ def test_calibrated_database_reproduces_every_published_figure(tmp_path) -> None
     ]
     for pub in cal.PUBLISHED[1:]:
         assert by_key[("2024-Q3", pub.level)].online_rate == round(pub.online * 100 / pub.received, 2)
+    # The procedure catalogue in force at each period end, and the online services with online dossiers in
+    # Q1/2023 ("211/451 một phần, 206/1.438 toàn trình có phát sinh hồ sơ"), as the reports give them.
+    catalogue = procedure_check.compute(url, [cal.P_Q1_2023, cal.P_Q3_2024])
+    q1, q3 = catalogue[("2023-Q1", "all")], catalogue[("2024-Q3", "all")]
+    assert (q1["procedures"], q1["online_full"], q1["online_partial"], q1["postal"]) == (
+        2_143,
+        1_438,
+        451,
+        486,
+    )
+    assert (q1["online_partial_with_dossiers"], q1["online_full_with_dossiers"]) == (211, 206)
+    assert (q3["procedures"], q3["online_full"], q3["online_partial"], q3["postal"]) == (
+        2_059,
+        787,
+        1_072,
+        486,
+    )
+    assert [catalogue[("2024-Q3", level)]["inter_agency"] for level in cal.LEVELS] == [459, 35, 17]
 
 
 def test_malformed_dossier_is_a_clear_error(tmp_path) -> None:

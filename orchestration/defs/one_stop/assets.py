@@ -24,6 +24,7 @@ TABLES: dict[str, tuple[str, str]] = {
     "dossier_results": ("dossiers", "DanhSachGiayToKetQua — result documents"),
     "processing_steps": ("processing_steps", "Tiến độ xử lý — processing steps"),
     "procedures": ("procedures", "Thủ tục hành chính — procedure catalogue"),
+    "procedure_online_levels": ("procedures", "Lịch sử mức độ DVC trực tuyến — online-level history"),
     "agencies": ("agencies", "Cơ quan — agencies with their level"),
     "fields": ("fields", "Lĩnh vực — fields of procedures"),
 }

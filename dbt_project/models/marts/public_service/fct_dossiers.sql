@@ -1,4 +1,6 @@
--- One row per dossier (hồ sơ): level, agency, procedure, channel, dates, outcome and rule-2.1 verdict.
+-- One row per dossier (hồ sơ): level, agency, procedure, field, channel, applicant type, dates, outcome,
+-- supplements, the rule-2.1 verdict, fee/payment, digitisation, reuse and VNeID flags, and the
+-- administrative unit of the handling agency valid at receipt with the unit holding its territory today.
 with dossiers as (
     select * from {{ ref('stg_one_stop__dossiers') }}
 ),
@@ -8,7 +10,7 @@ agencies as (
 ),
 
 procedures as (
-    select procedure_code, max_processing_days, online_level, fee_vnd, is_inter_agency
+    select procedure_code, max_processing_days, online_level, fee_vnd, is_inter_agency, is_fee_payable_online
     from {{ ref('stg_one_stop__procedures') }}
 ),
 
@@ -49,29 +51,16 @@ joined as (
         p.online_level as procedure_online_level,
         p.max_processing_days,
         p.is_inter_agency,
+        p.is_fee_payable_online as is_procedure_fee_payable_online,
         coalesce(s.supplement_count, 0) as supplement_count,
         coalesce(f.fee_total_vnd, 0) as fee_total_vnd,
         coalesce(doc.has_digitised_document, false) as has_digitised_document,
         coalesce(doc.has_reused_document, false) as has_reused_document,
         coalesce(doc.has_personal_store_document, false) as has_personal_store_document,
         coalesce(r.has_electronic_result, false) as has_electronic_result,
-        case
-            when d.status in (9, 10) then 'resolved'
-            when d.status in (3, 7, 8) then 'withdrawn_or_stopped'
-            else 'open'
-        end as outcome,
-        case
-            when d.status in (3, 7, 8, 9, 10) then coalesce(
-                d.processing_ended_at,
-                case when d.status = 10 then d.returned_at end,
-                case when d.status = 3 then d.rejected_at end
-            )
-        end as ended_at,
-        coalesce(
-            d.due_at,
-            case when p.max_processing_days is not null
-                then {{ dbt.dateadd('day', 'p.max_processing_days', 'd.received_at') }} end
-        ) as effective_due_at
+        {{ dossier_outcome('d.status') }} as outcome,
+        {{ dossier_ended_at('d.status', 'd.processing_ended_at', 'd.returned_at', 'd.rejected_at') }} as ended_at,
+        {{ dossier_effective_due_at('d.due_at', 'd.received_at', 'p.max_processing_days') }} as effective_due_at
     from dossiers as d
     left join agencies as a on a.agency_code = d.agency_code
     left join procedures as p on p.procedure_code = d.procedure_code
@@ -81,8 +70,24 @@ joined as (
     left join results as r on r.dossier_code = d.dossier_code
 ),
 
+admin_units as (
+    select admin_unit_key, code, valid_from, valid_to, name, unit_tier, current_code, current_name
+    from {{ ref('dim_admin_units') }}
+),
+
 ended_dossiers as (
     select dossier_code, ended_at from joined where ended_at is not null
+),
+
+answered_supplements as (
+    -- open dossiers: the citizen's time on requests already answered (unanswered ones are judged at each
+    -- period end by the KPI models, so no moment is invented here)
+    select
+        dossier_code,
+        coalesce(sum({{ seconds_between('requested_at', 'answered_at') }}), 0) as supplement_seconds
+    from {{ ref('stg_one_stop__dossier_supplements') }}
+    where answered_at is not null
+    group by dossier_code
 ),
 
 supplements_at_end as (
@@ -91,9 +96,25 @@ supplements_at_end as (
 
 select
     j.*,
+    case
+        when j.ended_at is not null then coalesce(e.supplement_seconds, 0)
+        else coalesce(sa.supplement_seconds, 0)
+    end as supplement_seconds,
+    case when j.ended_at is not null and j.received_at is not null
+        then {{ seconds_between('j.received_at', 'j.ended_at') }} end as processing_seconds,
     j.fee_total_vnd > 0 as is_fee_bearing,
     case when j.ended_at is not null then
         {{ on_time_verdict('j.ended_at', 'j.effective_due_at', 'e.supplement_count', 'e.supplement_seconds') }}
-    end as verdict
+    end as verdict,
+    u.admin_unit_key as admin_unit_key_at_receipt,
+    u.code as admin_unit_code_at_receipt,
+    u.name as admin_unit_name_at_receipt,
+    u.unit_tier as admin_unit_tier,
+    u.current_code as current_admin_unit_code,
+    u.current_name as current_admin_unit_name
 from joined as j
 left join supplements_at_end as e on e.dossier_code = j.dossier_code
+left join answered_supplements as sa on sa.dossier_code = j.dossier_code
+left join admin_units as u
+    on u.code = j.agency_admin_unit_code
+    and cast(coalesce(j.received_at, j.submitted_at) as date) between u.valid_from and u.valid_to
