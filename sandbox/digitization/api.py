@@ -1,5 +1,11 @@
 """HTTP API of the sandbox digitisation platform (nền tảng số hóa dùng chung), bearer-token protected.
 
+* ``POST /api/token`` (``Authorization: Bearer <API key>``): a short-lived access token,
+  ``{access_token, token_type, expires_in}``. Access tokens live ``DEFAULT_TOKEN_TTL_S`` seconds, or
+  ``token_ttl_s`` while that fault is set (applied to live tokens at once: "the token expires mid-run").
+  An expired access token is answered 401 ``{"error": "token_expired"}`` with
+  ``WWW-Authenticate: Bearer error="invalid_token"``. The long-lived API key itself is still accepted on
+  every route, as the platform's first clients use it.
 * ``GET /api/catalogue``: the catalogue (tables and columns) as JSON.
 * ``GET /api/tables/{slug}/export?cursor=&limit=&format=``: rows changed after ``cursor``, oldest first.
   Default format ``ndjson``: one JSON object per line, every value a string, paging metadata in headers
@@ -10,6 +16,7 @@
 * ``POST /_sandbox/digitization/grow?tables=N``: grow the catalogue to N tables (597 → 950), data included;
   runtime only (a restarted server serves the scenario's catalogue again).
 * ``GET /_sandbox/digitization/status``: the current epoch and catalogue size.
+* ``POST /_sandbox/digitization/expire``: expire every access token issued so far, now.
 
 Data faults (from :mod:`sandbox.faults`) are applied here because only this handler knows what a page and a
 row are: truncated bodies, the previous page served again, rows shuffled, schema drift, malformed rows
@@ -22,7 +29,9 @@ import hashlib
 import json
 import pathlib
 import random
+import secrets
 import threading
+import time
 import unicodedata
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -37,6 +46,7 @@ from sandbox.digitization import store
 from sandbox.digitization.catalogue import TableSpec, build_catalogue, catalogue_dict, max_tables
 from sandbox.faults import FaultInjector
 
+DEFAULT_TOKEN_TTL_S = 3600.0
 MAX_LIMIT = 10_000
 DEFAULT_LIMIT = 1_000
 ADDED_COLUMN = "ghi_chu_bo_sung"
@@ -103,23 +113,54 @@ def create_api(
     lock = threading.Lock()  # one SQLite connection shared by the thread pool: serialise its use
     last_cursor: dict[str, str] = {}  # per table, the cursor of the last page served
 
-    def authorised(request: Request) -> bool:
-        return request.headers.get("authorization", "") == f"Bearer {token}"
+    issued: dict[str, float] = {}  # access token -> monotonic time it was issued
 
-    def unauthorised() -> JSONResponse:
-        return JSONResponse({"error": "missing or invalid bearer token"}, status_code=401)
+    def ttl() -> float:
+        configured = injector.faults.token_ttl_s
+        return DEFAULT_TOKEN_TTL_S if configured is None else configured
+
+    def bearer(request: Request) -> str:
+        header = request.headers.get("authorization", "")
+        return header[len("Bearer ") :] if header.startswith("Bearer ") else ""
+
+    def denial(request: Request) -> JSONResponse | None:
+        """None when the request carries the API key or a live access token, else the 401 to answer."""
+        presented = bearer(request)
+        if presented and secrets.compare_digest(presented, token):
+            return None
+        with lock:
+            since = issued.get(presented)
+        if since is None:
+            return JSONResponse({"error": "missing or invalid bearer token"}, status_code=401)
+        if time.monotonic() - since >= ttl():
+            return JSONResponse(
+                {"error": "token_expired", "message": "access token hết hạn (expired)"},
+                status_code=401,
+                headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+            )
+        return None
+
+    async def access_token(request: Request) -> Response:
+        if not secrets.compare_digest(bearer(request), token):
+            return JSONResponse({"error": "invalid_client", "message": "sai API key"}, status_code=401)
+        value = "hue-access-" + secrets.token_urlsafe(18)
+        with lock:
+            issued[value] = time.monotonic()
+        return JSONResponse({"access_token": value, "token_type": "Bearer", "expires_in": ttl()})
 
     async def health(request: Request) -> Response:
         return JSONResponse({"status": "ok", "tables": len(tables)})
 
     async def catalogue(request: Request) -> Response:
-        if not authorised(request):
-            return unauthorised()
+        refused = denial(request)
+        if refused is not None:
+            return refused
         return Response(state["catalogue"], media_type="application/json; charset=utf-8")
 
     def export(request: Request) -> Response:
-        if not authorised(request):
-            return unauthorised()
+        refused = denial(request)
+        if refused is not None:
+            return refused
         slug = request.path_params["slug"]
         table = tables.get(slug)
         if table is None:
@@ -218,6 +259,13 @@ def create_api(
             state["catalogue"] = json.dumps(catalogue_dict(target, seed), ensure_ascii=False).encode()
         return JSONResponse({"tables": target, "added": [t.slug for t in new]})
 
+    def expire(request: Request) -> Response:
+        with lock:
+            expired = len(issued)
+            for value in issued:
+                issued[value] = float("-inf")
+        return JSONResponse({"expired": expired})
+
     def status(request: Request) -> Response:
         with lock:
             epoch = store.current_epoch(con)
@@ -230,6 +278,8 @@ def create_api(
             Route("/_sandbox/digitization/advance", advance, methods=["POST"]),
             Route("/_sandbox/digitization/status", status),
             Route("/_sandbox/digitization/grow", grow, methods=["POST"]),
+            Route("/_sandbox/digitization/expire", expire, methods=["POST"]),
+            Route("/api/token", access_token, methods=["POST"]),
             Route("/api/catalogue", catalogue),
             Route("/api/tables/{slug}/export", export),
         ],

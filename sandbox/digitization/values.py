@@ -110,6 +110,7 @@ def _communes_of(vintage: str) -> tuple[reference_data.Commune, ...]:
     return reference_data.communes(vintage)
 
 
+@lru_cache(maxsize=8192)  # called for every place and admin-unit cell; rows share their day
 def communes(day: dt.date | None = None) -> tuple[reference_data.Commune, ...]:
     """The communes in force on ``day`` (records typed before 7/2021 used the 2021 list, the oldest we hold)."""
     if day is None or day < _FIRST_VINTAGE:

@@ -132,9 +132,13 @@ def create_app(data_dir: Path, scenario: Scenario, faults: FaultInjector) -> Any
     async def health(request: Request) -> Response:
         return JSONResponse({"status": "ok", "system": "open_data", "scenario": scenario.key})
 
+    rendered: dict[str, bytes] = {}  # base URL -> catalogue: the same datasets always render the same
+
     async def catalogue(request: Request) -> Response:
-        body = catalogue_xml(DATASETS, base_of(request), sizes)
-        return Response(body, media_type="application/rdf+xml; charset=utf-8")
+        base = base_of(request)
+        if base not in rendered:
+            rendered[base] = catalogue_xml(DATASETS, base, sizes)
+        return Response(rendered[base], media_type="application/rdf+xml; charset=utf-8")
 
     def page_rows(dataset: Dataset, page: int, size: int) -> list[dict[str, Any]]:
         chosen = rows[dataset.slug][(page - 1) * size : page * size]

@@ -36,6 +36,7 @@ from sandbox.population.gateway import Gateway, retry_after_header
 from sandbox.population.registry import CitizenIndex
 from sandbox.population.statistics import population_rows
 from sandbox.scenario import Scenario
+from sources.common.vietnamese import encode_cp1258
 
 XML = "text/xml; charset=utf-8"
 MAX_PAGE_SIZE = 5000
@@ -150,6 +151,8 @@ def create_api(
         if citizen is not None:
             citizen = _drift(citizen, faults.faults.schema_drift)
         body = soap.lookup_response(call.get("MaYeuCau") or "", citizen)
+        if faults.faults.bad_encoding:
+            body = _legacy_bytes(body)
         if faults.should("malformed_row"):
             body = body[: len(body) // 2]  # a cut answer, as a proxy that dropped the connection would give
         return Response(body, media_type=XML)
@@ -180,7 +183,10 @@ def create_api(
             if faults.should("malformed_row"):
                 row["SoNguoi"] = "không rõ"
         payload = {"code": 0, "message": "Thành công", "data": data, "totalRows": len(rows)}
-        return Response(json.dumps(payload, ensure_ascii=False), media_type="application/json; charset=utf-8")
+        body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+        if faults.faults.bad_encoding:
+            body = _legacy_bytes(body)
+        return Response(body, media_type="application/json; charset=utf-8")
 
     async def sandbox_stats(_: Request) -> Response:
         return JSONResponse({**counters.values, "tokens_issued": gateway.issued})
@@ -209,6 +215,12 @@ def create_api(
     )
     install_fault_middleware(app, faults)
     return app
+
+
+def _legacy_bytes(body: bytes) -> bytes:
+    """The ``bad_encoding`` fault: an old gateway re-encodes answers in Windows-1258 and keeps the UTF-8 label
+    (Content-Type and XML declaration), so names, addresses and "Nữ" arrive as bytes that are not UTF-8."""
+    return encode_cp1258(body.decode("utf-8"))
 
 
 def _drift(citizen: dict[str, Any], drift: str | None) -> dict[str, Any]:

@@ -63,7 +63,11 @@ class RetryingSession:
     ``refresh_token`` is called (and the request retried) when a response is 401 or when
     ``is_token_expired(response)`` says so; the DVCQG and LGSP APIs signal expiry in the body, not
     always in the status code. ``auth_headers`` is called before every attempt, so a refreshed token
-    is used at once.
+    is used at once. ``is_retryable(response)`` names a protocol-level error inside a successful HTTP
+    answer that the same request may not meet again (a gateway's "busy" code in the body, a body shorter
+    than its ``Content-Length``); such an answer is retried with the same backoff as a 503. Errors that
+    need a changed request (a new page cursor, a fresh session in the body) belong to
+    :class:`sources.common.paging.PageRetrier` instead.
     """
 
     def __init__(
@@ -74,6 +78,7 @@ class RetryingSession:
         refresh_token: Callable[[], None] | None = None,
         is_token_expired: Callable[[requests.Response], bool] | None = None,
         auth_headers: Callable[[], dict[str, str]] | None = None,
+        is_retryable: Callable[[requests.Response], str | None] | None = None,
         sleep: Callable[[float], None] = time.sleep,
         seed: int | None = None,
     ) -> None:
@@ -83,6 +88,7 @@ class RetryingSession:
         self._refresh_token = refresh_token
         self._is_token_expired = is_token_expired
         self._auth_headers = auth_headers
+        self._is_retryable = is_retryable
         self._sleep = sleep
         self._rng = random.Random(seed)
         self.attempts = 0  # total HTTP attempts, for metadata
@@ -122,6 +128,11 @@ class RetryingSession:
                 raise SourceError(
                     self.system, _endpoint(url), f"HTTP {response.status_code}: {response.text[:200]}"
                 )
+            problem = self._is_retryable(response) if self._is_retryable is not None else None
+            if problem:
+                last_error = f"HTTP {response.status_code}: {problem}"
+                self._backoff(attempt, None, url, last_error)
+                continue
             return response
         raise SourceError(self.system, _endpoint(url), last_error)
 

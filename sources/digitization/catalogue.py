@@ -265,7 +265,7 @@ class ColumnChange:
     def breaking(self) -> bool:
         """Changes that invalidate existing staging models or their data (removed/retyped columns, new key)."""
         return self.kind in ("removed", "retyped") or (
-            self.kind == "table_property" and self.property == "primary_key"
+            self.kind == "table_property" and self.attribute == "primary_key"
         )
 
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import logging
-import random
 import time
 from collections.abc import Callable, Iterable, Iterator
 from functools import cached_property
@@ -25,6 +24,7 @@ import pyarrow as pa
 from sources.common.batch import QuarantinedRow, SourceBatch
 from sources.common.errors import SchemaDriftError, SourceError
 from sources.common.http import RetryingSession, RetryPolicy
+from sources.common.paging import PageRetrier, RetryPage
 from sources.digitization.catalogue import (
     Catalogue,
     CatalogueTable,
@@ -32,7 +32,7 @@ from sources.digitization.catalogue import (
     catalogue_tables_arrow,
 )
 from sources.digitization.drift import SchemaDrift, classify_drift
-from sources.digitization.pages import PageIncomplete, check_complete, parse_page
+from sources.digitization.pages import check_complete, parse_page
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +40,7 @@ SYSTEM = "digitization"
 DRIFT_METADATA_KEY = b"schema_drift"
 
 
-class StalePage(Exception):
+class StalePage(RetryPage):
     """The platform answered a different cursor than the one requested (e.g. a cached previous page)."""
 
 
@@ -77,17 +77,42 @@ class DigitizationConnector:
         self.batch_rows = batch_rows
         self.policy = policy or RetryPolicy()
         self.strict_schema = strict_schema
-        self._sleep = sleep
-        self._rng = random.Random(0)
-        self._token = token
+        self._api_key = token
+        self._access_token: str | None = None
+        # The API key is exchanged for a short-lived access token (POST /api/token); when the platform
+        # says the access token expired (401), the session gets a new one and sends the request again.
+        self._token_http = RetryingSession(SYSTEM, self.policy, sleep=sleep)
         self.http = session or RetryingSession(
-            SYSTEM, self.policy, auth_headers=lambda: {"Authorization": f"Bearer {self._token}"}, sleep=sleep
+            SYSTEM,
+            self.policy,
+            auth_headers=self._bearer,
+            refresh_token=self._refresh_access_token,
+            sleep=sleep,
         )
+        self.tokens_issued = 0
+        # Cut or stale pages share the transport's retry budget and backoff.
+        self.pages = PageRetrier(SYSTEM, self.policy.max_attempts, policy=self.policy, sleep=sleep)
         self.pages_fetched = 0
-        self.pages_refetched = 0
 
     def close(self) -> None:
         self.http.close()
+        self._token_http.close()
+
+    # --- access token -----------------------------------------------------------------------------
+
+    def _bearer(self) -> dict[str, str]:
+        if self._access_token is None:
+            self._refresh_access_token()
+        return {"Authorization": f"Bearer {self._access_token}"}
+
+    def _refresh_access_token(self) -> None:
+        url = f"{self.base_url}/api/token"
+        response = self._token_http.post(url, headers={"Authorization": f"Bearer {self._api_key}"})
+        try:
+            self._access_token = str(response.json()["access_token"])
+        except (ValueError, KeyError, TypeError):
+            raise SourceError(SYSTEM, url, "the token answer holds no access_token") from None
+        self.tokens_issued += 1
 
     def __enter__(self) -> DigitizationConnector:
         return self
@@ -158,37 +183,35 @@ class DigitizationConnector:
     def _page(self, spec: CatalogueTable, cursor: str):
         url = f"{self.base_url}/api/tables/{spec.slug}/export"
         params = {"cursor": cursor, "limit": str(self.page_size)}
-        last_error = ""
-        for attempt in range(1, self.policy.max_attempts + 1):
+
+        def load():
             response = self.http.get(url, params=params)
             self.pages_fetched += 1
+            if response.headers.get("X-Page-Cursor", cursor) != cursor:
+                raise StalePage(
+                    f"asked for cursor {cursor!r}, page answers {response.headers.get('X-Page-Cursor')!r}"
+                )
             try:
-                if response.headers.get("X-Page-Cursor", cursor) != cursor:
-                    raise StalePage(
-                        f"asked for cursor {cursor!r}, page answers {response.headers.get('X-Page-Cursor')!r}"
-                    )
                 announced = int(response.headers["X-Row-Count"])
                 columns = [(c["id"], c["type"]) for c in json.loads(response.headers["X-Columns"])]
-                body = response.content
-                check_complete(body, announced)
-            except (StalePage, PageIncomplete) as exc:
-                last_error = str(exc)
-                self.pages_refetched += 1
-                log.warning("%s: %s page at %r: %s (attempt %d)", SYSTEM, spec.slug, cursor, exc, attempt)
-                if attempt < self.policy.max_attempts:
-                    self._sleep(self.policy.delay(attempt, self._rng))
-                continue
             except (KeyError, ValueError) as exc:
                 raise SourceError(SYSTEM, url, f"export page lacks its paging headers: {exc}") from None
-            page = parse_page(body, columns, spec.primary_key)
-            next_cursor = response.headers.get("X-Next-Cursor") or cursor
-            has_more = response.headers.get("X-Has-More", "false").lower() == "true"
-            if has_more and next_cursor == cursor:
-                raise SourceError(
-                    SYSTEM, url, f"the cursor did not advance past {cursor!r} although more rows remain"
-                )
-            return page, next_cursor, has_more
-        raise SourceError(SYSTEM, url, last_error)
+            check_complete(response.content, announced)  # PageIncomplete: a cut transfer
+            return response, columns
+
+        response, columns = self.pages.fetch(f"{url} at cursor {cursor!r}", load)
+        page = parse_page(response.content, columns, spec.primary_key)
+        next_cursor = response.headers.get("X-Next-Cursor") or cursor
+        has_more = response.headers.get("X-Has-More", "false").lower() == "true"
+        if has_more and next_cursor == cursor:
+            raise SourceError(
+                SYSTEM, url, f"the cursor did not advance past {cursor!r} although more rows remain"
+            )
+        return page, next_cursor, has_more
+
+    @property
+    def pages_refetched(self) -> int:
+        return self.pages.retried
 
 
 def _with_drift(data: pa.Table, drift: SchemaDrift) -> pa.Table:

@@ -23,10 +23,11 @@ import pyarrow.compute as pc
 import pyarrow.json as pj
 
 from sources.common.batch import QuarantinedRow
+from sources.common.paging import RetryPage
 from sources.digitization.drift import SEMANTIC_TYPE_KEY, UNKNOWN_TYPE
 
 
-class PageIncomplete(Exception):
+class PageIncomplete(RetryPage):
     """The page body does not hold the rows its headers announce (cut transfer): fetch it again."""
 
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from sources.common.errors import SourceError
 from sources.common.http import RetryingSession
+from sources.common.paging import PageRetrier, RetryPage
 from sources.common.vietnamese import decode_vietnamese
 
 log = logging.getLogger(__name__)
@@ -24,7 +25,7 @@ SYSTEM = "open_data"
 OK_CODES = (0, 200, "0", "200")  # portals answer 200 (Huế) or 0 for success
 
 
-class PageError(ValueError):
+class PageError(RetryPage, ValueError):
     """One page could not be used as it came (truncated, repeated, malformed envelope)."""
 
 
@@ -94,28 +95,20 @@ def iter_pages(
     fetched = 0
     total: int | None = None
     page = 1
+    retrier = PageRetrier(SYSTEM, max_page_attempts)
     while True:
-        last_problem = ""
-        for attempt in range(1, max_page_attempts + 1):
+
+        def load(page: int = page) -> tuple[list[Any], int, str]:
             response = session.get(
                 url, params={**(params or {}), "page": page, "pageSize": page_size}, headers=headers or {}
             )
-            try:
-                records, page_total = parse_page(response.content, min_confidence)
-            except PageError as exc:
-                last_problem = str(exc)
-                log.warning("%s page %d attempt %d: %s", url, page, attempt, exc)
-                continue
+            records, page_total = parse_page(response.content, min_confidence)
             fingerprint = _fingerprint(records)
             if records and fingerprint in seen:
-                last_problem = "the page repeats an earlier page"
-                log.warning("%s page %d attempt %d: %s", url, page, attempt, last_problem)
-                continue
-            break
-        else:
-            raise SourceError(
-                SYSTEM, url, f"page {page}: {last_problem} (after {max_page_attempts} attempts)"
-            )
+                raise PageError("the page repeats an earlier page")
+            return records, page_total, fingerprint
+
+        records, page_total, fingerprint = retrier.fetch(f"{url} page {page}", load)
         if total is None:
             total = page_total
         elif page_total != total:

@@ -38,3 +38,11 @@ def unique_slugs(names: list[str]) -> list[str]:
             seen[slug] = 1
         out.append(slug)
     return out
+
+
+def lake_table(identifier: str) -> str:
+    """The lake (and dbt source) table of a dataset: ``bai-do-xe`` → ``bai_do_xe``.
+
+    Portal identifiers are URL slugs; lake folders, Dagster asset keys and SQL identifiers want snake case.
+    """
+    return column_slug(identifier) or "dataset"

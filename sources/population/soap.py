@@ -8,12 +8,16 @@ dropped before the function returns, and nothing from it is logged.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from lxml import etree
 
+from sources.common.vietnamese import decode_vietnamese
 from sources.population.names import ascii_upper_name
+
+log = logging.getLogger(__name__)
 
 SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
 NS = "http://dancuquocgia.bca"
@@ -22,6 +26,7 @@ SOAP_ACTION = f"{NS}/{OPERATION}"
 
 # XXE-safe: no entity expansion, no network, no DTD loading.
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+MIN_ENCODING_CONFIDENCE = 0.8  # below this a legacy reading is a guess: the answer is left to fail
 _SEX = {"1": "Nam", "2": "Nữ", "nam": "Nam", "nữ": "Nữ"}
 
 KHOP = "khớp"
@@ -95,10 +100,25 @@ def build_request(req: LookupRequest) -> bytes:
     return etree.tostring(envelope, xml_declaration=True, encoding="utf-8")
 
 
+def as_utf8(content: bytes, system: str = "population") -> bytes:
+    """The answer as UTF-8 bytes: a body a legacy gateway re-encoded in Windows-1258 (or TCVN3, VNI) under
+    a UTF-8 label is recovered when its reading is unambiguous, else handed on as it came (and then
+    fails to parse, which the caller reports)."""
+    try:
+        content.decode("utf-8")
+        return content
+    except UnicodeDecodeError:
+        guess = decode_vietnamese(content)
+    if guess.confidence < MIN_ENCODING_CONFIDENCE:
+        return content
+    log.warning("%s: an answer arrived in %s under a UTF-8 label; decoded it as such", system, guess.encoding)
+    return guess.text.encode("utf-8")
+
+
 def parse_fault(content: bytes) -> SoapFault | None:
     """The Fault in a SOAP answer, or ``None`` if the body is not a SOAP Fault."""
     try:
-        root = etree.fromstring(content, _PARSER)
+        root = etree.fromstring(as_utf8(content), _PARSER)
     except etree.XMLSyntaxError:
         return None
     fault = root.find(f"{{{SOAP_ENV}}}Body/{{{SOAP_ENV}}}Fault")
@@ -119,7 +139,7 @@ def reduce_response(
     the fields a verification needs.
     """
     try:
-        root = etree.fromstring(content, _PARSER)
+        root = etree.fromstring(as_utf8(content), _PARSER)
     except etree.XMLSyntaxError:
         raise MalformedResponse("answer is not well-formed XML") from None
     result = root.find(f"{{{SOAP_ENV}}}Body/{{{NS}}}{OPERATION}Response")

@@ -7,6 +7,7 @@ are aggregates, not personal data, so rows that break the contract are quarantin
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -17,6 +18,7 @@ from sources.common.batch import QuarantinedRow, SourceBatch
 from sources.common.errors import SourceError
 from sources.common.http import RetryingSession, RetryPolicy
 from sources.population.auth import SYSTEM, TokenProvider
+from sources.population.soap import as_utf8
 
 TABLE = "population_by_commune"
 SCHEMA = pa.schema(
@@ -105,7 +107,7 @@ class PopulationStatisticsClient:
     def _page(self, page: int) -> dict[str, Any]:
         response = self.session.get(self._url, params={"page": page, "pageSize": self._page_size})
         try:
-            body = response.json()
+            body = json.loads(as_utf8(response.content))
         except ValueError:
             raise SourceError(SYSTEM, self._url, f"page {page} is not JSON") from None
         if not isinstance(body, dict) or body.get("code") not in (0, "0"):

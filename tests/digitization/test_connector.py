@@ -124,7 +124,7 @@ def test_wrong_token_fails_fast_naming_the_system(live: Platform) -> None:
     from sources.digitization import DigitizationConnector
 
     c = DigitizationConnector(live.url, "wrong-token")
-    with pytest.raises(SourceError, match=r"digitization: .*/api/catalogue.*401"):
+    with pytest.raises(SourceError, match=r"digitization: .*/api/token.*401"):
         c.catalogue_json()
     assert c.http.attempts == 1
 
@@ -141,9 +141,10 @@ def test_unreachable_platform_gives_up_after_retries() -> None:
             policy=RetryPolicy(max_attempts=3, base_delay=0.01, timeout=1),
             sleep=sleeps.append,
         )
-    with pytest.raises(SourceError, match="ConnectionError"):
+    with pytest.raises(SourceError, match=r"/api/token failed after retries: ConnectionError"):
         c.catalogue_json()
-    assert c.http.attempts == 3 and len(sleeps) == 2
+    # The access-token exchange is the first request to meet the dead host: 3 attempts, 2 backoffs.
+    assert len(sleeps) == 2 and c.tokens_issued == 0
 
 
 def test_constructor_rejects_missing_configuration() -> None:
@@ -155,3 +156,12 @@ def test_constructor_rejects_missing_configuration() -> None:
         DigitizationConnector("http://x", "")
     with pytest.raises(ValueError, match="page_size"):
         DigitizationConnector("http://x", "t", page_size=0)
+
+
+def test_an_access_token_expiring_mid_run_is_refreshed(live: Platform) -> None:
+    with live.connector(page_size=5) as c:
+        first = sum(b.num_rows for b in c.export("luot_khach"))
+        expired = requests.post(live.url + "/_sandbox/digitization/expire", timeout=5).json()["expired"]
+        second = sum(b.num_rows for b in c.export("huong_dan_vien"))
+        assert expired >= 1 and c.tokens_issued == 2
+    assert (first, second) == (40, 6)

@@ -31,6 +31,7 @@ def _scratch_project(root: Path, catalogue: Catalogue) -> None:
     shutil.copy(project / "dbt_project.yml", root)
     shutil.copy(project / "profiles.yml", root)
     shutil.copytree(project / "macros", root / "macros")
+    shutil.copytree(project / "plugins", root / "plugins")  # hue_pseudonym(): the key stays out of SQL
     shutil.copytree(project / "seeds" / "admin_units", root / "seeds" / "admin_units")
     for path, text in g.render(catalogue).items():
         if path.startswith("dbt_project/models/"):
@@ -55,7 +56,7 @@ def _dbt(project: Path, tmp_path: Path, *args: str):
     result = dbtRunner().invoke(
         [*args, "--project-dir", str(project), "--profiles-dir", str(project), "--target-path",
          str(tmp_path / "target"), "--log-path", str(tmp_path / "logs"),
-         "--vars", "{pseudonym_key: digitization-test-key-0123}", "--quiet"]
+         "--quiet"]
     )  # fmt: skip
     assert result.success, result.exception or [
         (r.node.name, r.status, r.message)
@@ -79,6 +80,8 @@ def test_generated_models_build_on_lake_batches(
     monkeypatch.setenv("HUE_LAKE_DIR", str(lake_root))
     monkeypatch.setenv("HUE_WAREHOUSE_PATH", str(warehouse))
     monkeypatch.setenv("HUE_WAREHOUSE_TARGET", "duckdb")
+    monkeypatch.setenv("DBT_PROJECT_DIR", str(project))  # profiles.yml finds the plugin there
+    monkeypatch.setenv("HUE_PSEUDONYM_KEY", "digitization-test-key-0123")
     _dbt(project, tmp_path, "build")
 
     # A day passes on the platform: the next sync brings new and changed rows; the incremental model

@@ -197,6 +197,12 @@ def test_diff_catalogues() -> None:
     assert (None, "table_property") in changes and diff.breaking
     assert set(diff.changed) == {"diem_du_lich"}
     assert json.dumps(diff.to_dict(), ensure_ascii=False)
+    reclassified = copy.deepcopy(old)
+    reclassified["tables"][1]["classification"] = "open"
+    assert not diff_catalogues(old, reclassified).breaking  # a table property other than the key
+    rekeyed = copy.deepcopy(old)
+    rekeyed["tables"][1]["primary_key"] = [rekeyed["tables"][1]["columns"][1]["id"]]
+    assert diff_catalogues(old, rekeyed).breaking
     grown = diff_catalogues(catalogue_dict(597), catalogue_dict(600))
     assert len(grown.added) == 3 and not grown.removed and not grown.changed and not grown.breaking
 
@@ -214,7 +220,9 @@ def test_generated_tree_has_only_generated_files() -> None:
     manifest = json.loads((REPO / g.MANIFEST_PATH).read_text(encoding="utf-8"))
     on_disk = {p.relative_to(REPO).as_posix() for p in (REPO / g.MODELS_DIR).rglob("*") if p.is_file()}
     on_disk |= {p.relative_to(REPO).as_posix() for p in (REPO / g.SUITES_DIR).glob("*") if p.is_file()}
-    assert on_disk == {p for p in manifest["files"] if p != str(g.MANIFEST_PATH)}
+    standalone = {str(g.MANIFEST_PATH), str(g.DATASETS_PATH)}  # single generated files outside those folders
+    assert on_disk == {p for p in manifest["files"] if p not in standalone}
+    assert (REPO / g.DATASETS_PATH).is_file()
 
 
 def test_snapshot_from_the_platform_url(live, tmp_path: Path) -> None:

@@ -190,3 +190,47 @@ def test_catalogue_grows_at_runtime_keeping_existing_tables(fresh_platform: Plat
     shrink = requests.post(p.url + "/_sandbox/digitization/grow", params={"tables": 5}, timeout=5)
     assert shrink.status_code == 400
     assert requests.get(p.url + "/_sandbox/digitization/status", timeout=5).json()["tables"] == 14
+
+
+def test_access_tokens_are_issued_for_the_key_and_expire_with_the_ttl_fault(live: Platform) -> None:
+    issue = requests.post(
+        live.url + "/api/token", headers={"Authorization": f"Bearer {live.token}"}, timeout=5
+    )
+    assert issue.status_code == 200 and issue.json()["token_type"] == "Bearer"
+    assert issue.json()["expires_in"] == 3600.0
+    access = {"Authorization": f"Bearer {issue.json()['access_token']}"}
+    assert requests.get(live.url + "/api/catalogue", headers=access, timeout=5).status_code == 200
+    wrong = requests.post(live.url + "/api/token", headers={"Authorization": "Bearer nope"}, timeout=5)
+    assert wrong.status_code == 401
+
+    # A zero lifetime expires every live access token at once: the token runs out mid-run.
+    live.faults.set(Faults(token_ttl_s=0))
+    expired = requests.get(live.url + "/api/tables/luot_khach/export", headers=access, timeout=5)
+    assert expired.status_code == 401 and expired.json()["error"] == "token_expired"
+    assert expired.headers["WWW-Authenticate"] == 'Bearer error="invalid_token"'
+    assert _get(live, "/api/catalogue").status_code == 200  # the long-lived API key is not a session
+
+
+def test_reordered_pages_shuffle_rows_within_each_page(live: Platform) -> None:
+    plain = _get(live, "/api/tables/luot_khach/export", cursor="", limit=7).content.splitlines()
+    live.faults.set(Faults(reorder_pages=True))
+    shuffled = _get(live, "/api/tables/luot_khach/export", cursor="", limit=7).content.splitlines()
+    assert shuffled != plain and sorted(shuffled) == sorted(plain)
+
+
+def test_parallel_generation_writes_the_same_store(tmp_path: Path, monkeypatch) -> None:
+    from sandbox.digitization.catalogue import build_catalogue
+
+    def dump(folder: Path) -> list[tuple]:
+        with sqlite3.connect(store.db_path(folder)) as con:
+            return con.execute("select * from export_rows order by table_slug, cursor").fetchall()
+
+    tables = build_catalogue(6, 46)
+    (tmp_path / "one").mkdir()
+    (tmp_path / "two").mkdir()
+    one = store.fill(tmp_path / "one", tables, 46, "calibrated")
+    monkeypatch.setattr(store, "PARALLEL_FROM_ROWS", 0)  # a small store, but through the worker pool
+    monkeypatch.setattr(store, "CHUNK_ROWS", 40)  # many chunks, so their order matters
+    two = store.fill(tmp_path / "two", tables, 46, "calibrated", workers=2)
+    assert one == two and sum(one.values()) > 200
+    assert dump(tmp_path / "one") == dump(tmp_path / "two")

@@ -142,7 +142,7 @@ def test_repeated_pages_that_persist_fail_loudly(portal, portal_url: str) -> Non
     portal.faults["open_data"].set(Faults(repeat_page_every=1))
     with (
         connector(portal_url, page_size=10) as c,
-        pytest.raises(SourceError, match="page 2: the page repeats"),
+        pytest.raises(SourceError, match="page 2 failed after retries: the page repeats"),
     ):
         c.read_api(f"{portal_url}/api/datasets/co-so-y-te", "co-so-y-te")
 

@@ -362,3 +362,18 @@ def test_applicants_from_an_arrow_table(make_verifier) -> None:
     assert [r["MaHoSo"] for r in streamed] == [r["MaHoSo"] for r in rows]
     result = _rows(make_verifier().verify(applicants_from_arrow(table)))
     assert [r["MaHoSo"] for r in result] == [r["MaHoSo"] for r in rows]
+
+
+def test_soap_answers_in_windows_1258_under_a_utf8_label_are_recovered(make_verifier, injector) -> None:
+    from sandbox.faults import Faults
+
+    chosen = indices_with("match", 2) + indices_with("name_mismatch", 1)
+
+    def stable(rows: list[dict]) -> list[dict]:
+        return [{k: v for k, v in row.items() if k != "verified_at"} for row in rows]
+
+    clean = stable(_rows(make_verifier().verify(applicant(i) for i in chosen)))
+    injector.set(Faults(bad_encoding=True))
+    batches = list(make_verifier().verify(applicant(i) for i in chosen))
+    assert [q for b in batches for q in b.quarantined] == []
+    assert stable(_rows(batches)) == clean and {r["sex"] for r in clean} <= {"Nam", "Nữ"}

@@ -73,3 +73,30 @@ def test_malformed_rows_are_quarantined_not_dropped(make_statistics, injector) -
     assert {q.reason for q in quarantined} == {"invalid_population"}
     assert '"SoNguoi": "không rõ"' in quarantined[0].raw
     assert _table(batches).num_rows + len(quarantined) == 141 * 2 * len(AGE_BANDS)
+
+
+def test_windows_1258_pages_under_a_utf8_label_are_recovered(make_statistics, injector, sandbox) -> None:
+    import requests
+
+    from sources.population.auth import lgsp_access_header
+
+    clean = _table(make_statistics(page_size=1000).fetch())
+    injector.set(Faults(bad_encoding=True))
+    env = sandbox.env
+    token = requests.post(
+        f"{env['HUE_LGSP_URL']}/token",
+        headers={
+            "lgspaccesstoken": lgsp_access_header(env["HUE_LGSP_ACCESS_KEY"], env["HUE_LGSP_SECRET_KEY"])
+        },
+        timeout=5,
+    )
+    raw = requests.get(
+        f"{sandbox.env['HUE_LGSP_URL']}/thongke/danso",
+        params={"page": 1, "pageSize": 50},
+        headers={"Authorization": f"Bearer {token.json()['access_token']}"},
+        timeout=5,
+    )
+    assert raw.headers["Content-Type"].endswith("charset=utf-8")
+    with pytest.raises(UnicodeDecodeError):
+        raw.content.decode("utf-8")  # "Nữ" and "Thành công" arrive as Windows-1258 bytes
+    assert _table(make_statistics(page_size=1000).fetch()).equals(clean)

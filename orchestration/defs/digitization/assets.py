@@ -58,7 +58,7 @@ def digitization_ingest(
     context: dg.AssetExecutionContext, lake: LakeResource, digitization: DigitizationResource
 ):
     from sources.common.errors import SchemaDriftError, SourceError
-    from sources.digitization.contracts import lake_contract
+    from sources.digitization.sync import sync_table
     from sources.lake import TableContract
 
     wanted = {key.path[-1] for key in context.selected_asset_keys}
@@ -88,10 +88,7 @@ def digitization_ingest(
                 continue
             started = time.perf_counter()
             try:
-                with the_lake.stream(SYSTEM, slug, {slug: lake_contract(table)}) as tx:
-                    for batch in connector.export(table, tx.cursor_from):
-                        tx.write(batch)
-                    records = tx.commit()
+                records = sync_table(the_lake, connector, table)
             except (SchemaDriftError, SourceError) as exc:
                 failures.append(f"{slug}: {exc}")
                 context.log.error(f"{SYSTEM}.{slug}: {exc}")
