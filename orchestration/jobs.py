@@ -4,23 +4,40 @@ from __future__ import annotations
 
 import dagster as dg
 
-from orchestration.nightly import affected_keys, changed_ingest_keys, ingest_selection
+from orchestration.defs.freshness import freshness_checks
+from orchestration.nightly import affected_keys, ingest_selection, latest_materializations
 
 NIGHTLY_TIMEZONE = "Asia/Ho_Chi_Minh"
+
+# Partitioned backfill assets (orchestration/defs/one_stop/partitions.py) run only in their own job: an
+# unpartitioned run of them would have no date range to re-read.
+BACKFILL_SELECTION = dg.AssetSelection.tag("backfill", "received_day")
+# Freshness checks are evaluated by their own sensor, on the clock; inside a nightly run they would only
+# report the tables that run did not touch (a partial night) as stale.
+NOT_IN_JOBS = BACKFILL_SELECTION | dg.AssetSelection.checks(*freshness_checks())
+
+# Retry per asset kind (chính sách thử lại). Ingestion talks to networks and remote databases, whose
+# failures are mostly transient: retry with exponential backoff and jitter (assets may set a stricter
+# policy of their own, which wins). The warehouse (dbt) and publication get no retry: a failing model,
+# test or gate fails the same way twice, and a blind retry would only delay the alert.
+INGEST_RETRY = dg.RetryPolicy(
+    max_retries=2, delay=30, backoff=dg.Backoff.EXPONENTIAL, jitter=dg.Jitter.PLUS_MINUS
+)
 
 # In-process: DuckDB allows one writer per file, and each multiprocess step costs ~3 s of start-up on
 # these machines; the steps are sequential anyway (ingest → dbt → gate → publish).
 nightly_ingest_job = dg.define_asset_job(
     name="nightly_ingest",
-    selection=ingest_selection(),
+    selection=ingest_selection() - NOT_IN_JOBS,
     executor_def=dg.in_process_executor,
+    op_retry_policy=INGEST_RETRY,
     description="Đồng bộ hằng đêm, bước 1: ingest every source system into the lake.",
     tags={"schedule": "nightly"},
 )
 
 nightly_warehouse_job = dg.define_asset_job(
     name="nightly_warehouse",
-    selection=dg.AssetSelection.all() - ingest_selection(),
+    selection=dg.AssetSelection.all() - ingest_selection() - NOT_IN_JOBS,
     executor_def=dg.in_process_executor,
     description="Đồng bộ hằng đêm, bước 2: rebuild what the new batches touch, gate and publish.",
     tags={"schedule": "nightly"},
@@ -28,7 +45,7 @@ nightly_warehouse_job = dg.define_asset_job(
 
 full_rebuild_job = dg.define_asset_job(
     name="full_rebuild",
-    selection=dg.AssetSelection.all(),
+    selection=dg.AssetSelection.all() - NOT_IN_JOBS,
     executor_def=dg.in_process_executor,
     description="Everything, from every source to every publication (after a model change or a restore).",
 )
@@ -50,15 +67,12 @@ nightly_schedule = dg.ScheduleDefinition(
     default_status=dg.DefaultSensorStatus.RUNNING,
 )
 def warehouse_after_ingest(context: dg.RunStatusSensorContext):
-    instance = context.instance
     graph = context.repository_def.asset_graph
-    changed = changed_ingest_keys(instance.all_logs(context.dagster_run.run_id))
     keys = affected_keys(
         graph,
-        changed,
         ingest_selection().resolve(graph),
-        lambda key: instance.get_latest_materialization_event(key) is not None,
+        latest_materializations(context.instance, graph.get_all_asset_keys()),
     )
     if not keys:
-        return dg.SkipReason("no source table received a new batch: nothing to rebuild or publish")
+        return dg.SkipReason("every warehouse asset is newer than its sources: nothing to rebuild or publish")
     return dg.RunRequest(run_key=context.dagster_run.run_id, asset_selection=sorted(keys, key=str))

@@ -9,7 +9,7 @@ history. The same selection logic serves the sensor (unattended nights, with the
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import dagster as dg
@@ -21,39 +21,50 @@ def ingest_selection() -> dg.AssetSelection:
     return dg.AssetSelection.tag(*INGEST_TAG)
 
 
-def changed_ingest_keys(events: Iterable[dg.EventLogEntry]) -> set[dg.AssetKey]:
-    """Ingestion assets that committed a new batch in a run (they materialise only then)."""
-    keys = set()
-    for entry in events:
-        event = entry.dagster_event
-        if event is not None and event.event_type == dg.DagsterEventType.ASSET_MATERIALIZATION:
-            keys.add(event.event_specific_data.materialization.asset_key)
-    return keys
-
-
 def affected_keys(
     asset_graph: dg.AssetGraph | object,
-    changed: set[dg.AssetKey],
     ingest_keys: set[dg.AssetKey],
-    ever_materialized: Callable[[dg.AssetKey], bool],
+    last_materialized: Mapping[dg.AssetKey, float | None],
 ) -> set[dg.AssetKey]:
-    """Everything downstream of the changed sources, plus every warehouse asset never built whose sources
-    all hold data.
+    """Every warehouse and publication asset that is stale: one of its sources committed a batch after
+    the asset's own last materialisation, or it was never built and all its sources hold data.
 
-    The second part covers a fresh warehouse: seeds and reference models (administrative units, reporting
-    periods) have no source upstream, so no batch would ever select them, yet the marts read them.
+    Staleness rather than "downstream of what changed tonight" because a night can crash after the ingest
+    (in dbt, in a check, mid-publication): the rerun ingests nothing new, yet what the crashed run did not
+    finish must still be built. A failed or blocked asset stays stale, and is retried, until it succeeds.
+    The never-built rule covers a fresh warehouse: seeds and reference models (administrative units,
+    reporting periods) have no source upstream, so no batch would ever select them, yet the marts read them.
+
+    ``last_materialized`` holds the latest materialisation time (epoch seconds) of every asset, None for
+    never; one pass over the graph in topological order, so it stays cheap at thousands of assets.
     """
-    if not changed:
-        return set()
-    downstream = dg.AssetSelection.assets(*changed).downstream().resolve(asset_graph) - ingest_keys
-    everything = dg.AssetSelection.all().resolve(asset_graph) - ingest_keys
-    never_built = {key for key in everything - downstream if not ever_materialized(key)}
-    ready = set()
-    for key in never_built:
-        sources = dg.AssetSelection.assets(key).upstream().resolve(asset_graph) & ingest_keys
-        if all(source in changed or ever_materialized(source) for source in sources):
-            ready.add(key)
-    return downstream | ready
+    newest_source: dict[dg.AssetKey, float] = {}  # latest batch among each asset's upstream sources
+    missing_source: dict[dg.AssetKey, bool] = {}  # some upstream source has never had a batch
+    selected = set()
+    for key in asset_graph.toposorted_asset_keys:
+        newest, missing = 0.0, False
+        for parent in asset_graph.get(key).parent_keys:
+            if parent in ingest_keys:
+                when = last_materialized.get(parent)
+                newest, missing = max(newest, when or 0.0), missing or when is None
+            else:
+                newest = max(newest, newest_source.get(parent, 0.0))
+                missing = missing or missing_source.get(parent, False)
+        newest_source[key], missing_source[key] = newest, missing
+        if key in ingest_keys:
+            continue
+        built = last_materialized.get(key)
+        if (built is None and not missing) or (built is not None and newest > built):
+            selected.add(key)
+    return selected
+
+
+def latest_materializations(
+    instance: dg.DagsterInstance, keys: Iterable[dg.AssetKey]
+) -> dict[dg.AssetKey, float | None]:
+    """Latest materialisation time of each asset, in one event-log query."""
+    events = instance.get_latest_materialization_events(list(keys))
+    return {key: (event.timestamp if event is not None else None) for key, event in events.items()}
 
 
 def console_config(level: str) -> dict:
@@ -91,12 +102,8 @@ def run_nightly(
         instance=instance, raise_on_error=False, asset_selection=ingest_keys, run_config=run_config
     )
     graph = defs.resolve_asset_graph()
-    changed = changed_ingest_keys(instance.all_logs(ingest.run_id))
     selection = affected_keys(
-        graph,
-        changed,
-        ingest_selection().resolve(graph),
-        lambda key: instance.get_latest_materialization_event(key) is not None,
+        graph, ingest_selection().resolve(graph), latest_materializations(instance, graph.get_all_asset_keys())
     )
     warehouse = None
     if selection:

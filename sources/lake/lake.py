@@ -122,9 +122,20 @@ class Lake:
 
     @contextmanager
     def stream(
-        self, system: str, stream: str, contracts: dict[str, TableContract] | None = None
+        self,
+        system: str,
+        stream: str,
+        contracts: dict[str, TableContract] | None = None,
+        *,
+        backfill: bool = False,
     ) -> Iterator[StreamWriter]:
-        """Open one sync of one stream (a cursor shared by one or more tables), locked against others."""
+        """Open one sync of one stream (a cursor shared by one or more tables), locked against others.
+
+        ``backfill`` (nạp lại): a re-extraction of a date range after a source fix. Its rows are deduped
+        on their whole content rather than on (key, version) — a fix that changed a row without bumping
+        its version lands, an identical row does not — and it never moves the stream's cursor, so the
+        nightly incremental sync carries on where it was. It takes the same lock as the nightly sync.
+        """
         lock_path = self.root / "_locks" / f"{system}__{stream}.lock"
         lock_path.parent.mkdir(parents=True, exist_ok=True)
         with open(lock_path, "w") as lock:
@@ -133,7 +144,7 @@ class Lake:
             except BlockingIOError as exc:
                 raise RuntimeError(f"another sync of {system}/{stream} is running") from exc
             self.recover()
-            writer = StreamWriter(self, system, stream, contracts or {})
+            writer = StreamWriter(self, system, stream, contracts or {}, backfill=backfill)
             try:
                 yield writer
             finally:
@@ -161,8 +172,17 @@ class Lake:
 class StreamWriter:
     """Collects one sync's pages for one stream; nothing is visible until :meth:`commit`."""
 
-    def __init__(self, lake: Lake, system: str, stream: str, contracts: dict[str, TableContract]) -> None:
+    def __init__(
+        self,
+        lake: Lake,
+        system: str,
+        stream: str,
+        contracts: dict[str, TableContract],
+        *,
+        backfill: bool = False,
+    ) -> None:
         self.lake = lake
+        self.backfill = backfill
         self.system = system
         self.stream = stream
         self.contracts = contracts
@@ -177,7 +197,11 @@ class StreamWriter:
 
     def write(self, batch: SourceBatch) -> None:
         state = self._tables.setdefault(batch.table, _TableState())
-        if batch.cursor is not None and (self.cursor_to is None or batch.cursor > self.cursor_to):
+        if (
+            not self.backfill
+            and batch.cursor is not None
+            and (self.cursor_to is None or batch.cursor > self.cursor_to)
+        ):
             self.cursor_to = batch.cursor
         for q in batch.quarantined:
             state.quarantined.append({"reason": q.reason, "raw": q.raw, "batch_id": self.batch_id})
@@ -236,6 +260,7 @@ class StreamWriter:
                     final,
                     self.contracts.get(table, TableContract()),
                     self.lake.committed_files(self.system, table),
+                    by_content=self.backfill,
                 )
                 if rows:
                     size = final.stat().st_size
@@ -311,8 +336,20 @@ class StreamWriter:
             shutil.rmtree(self.staging)
 
 
-def _combine_parts(stage: Path, out: Path, contract: TableContract, committed: list[Path] | None) -> int:
-    """Rewrite staged parts into one file, dropping versions the lake (or this batch) already holds."""
+def _combine_parts(
+    stage: Path,
+    out: Path,
+    contract: TableContract,
+    committed: list[Path] | None,
+    *,
+    by_content: bool = False,
+) -> int:
+    """Rewrite staged parts into one file, dropping versions the lake (or this batch) already holds.
+
+    ``by_content`` (backfills): a row is "already held" only when a committed row has the same key,
+    version and content, so corrected rows under an unchanged version land as a new batch (staging keeps
+    the newest batch per version) while a re-extracted identical row is dropped.
+    """
     parts = sorted(str(p) for p in stage.glob("part-*.parquet"))
     con = duckdb.connect()
     try:
@@ -323,6 +360,11 @@ def _combine_parts(stage: Path, out: Path, contract: TableContract, committed: l
         args: list = [parts]
         if contract.key:
             ident = [*contract.key, *([contract.version] if contract.version else [])]
+            committed_src = "read_parquet(?, union_by_name = true)"
+            if by_content:
+                ident = _content_columns(con, parts)
+                if committed:
+                    committed_src = _committed_projection(con, [str(p) for p in committed], ident)
             cols = ", ".join(f'"{c}"' for c in ident)
             query = (
                 f"SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY {cols} ORDER BY _f, file_row_number) AS _rn "
@@ -330,7 +372,7 @@ def _combine_parts(stage: Path, out: Path, contract: TableContract, committed: l
             )
             if committed:
                 on = " AND ".join(f's."{c}" IS NOT DISTINCT FROM c."{c}"' for c in ident)
-                query += f" AND NOT EXISTS (SELECT 1 FROM read_parquet(?, union_by_name = true) c WHERE {on})"
+                query += f" AND NOT EXISTS (SELECT 1 FROM {committed_src} c WHERE {on})"
                 args.append([str(p) for p in committed])
             query = f"SELECT * EXCLUDE (_f, file_row_number, _rn) FROM ({query}) ORDER BY _f, file_row_number"
         else:
@@ -343,6 +385,30 @@ def _combine_parts(stage: Path, out: Path, contract: TableContract, committed: l
     with open(out, "rb") as fh:
         os.fsync(fh.fileno())
     return int(rows)
+
+
+def _content_columns(con: duckdb.DuckDBPyConnection, parts: list[str]) -> list[str]:
+    """Every data column of the staged parts (load metadata differs per batch, so it is not content)."""
+    names = [
+        row[0]
+        for row in con.execute(
+            "DESCRIBE SELECT * FROM read_parquet(?, union_by_name = true)", [parts]
+        ).fetchall()
+    ]
+    return [n for n in names if n not in LOAD_COLUMNS]
+
+
+def _committed_projection(con: duckdb.DuckDBPyConnection, committed: list[str], columns: list[str]) -> str:
+    """The committed rows over ``columns``; a column older batches lack reads as NULL, as it would in
+    the warehouse, so a backfill that only adds a value to a new column still counts as changed."""
+    present = {
+        row[0]
+        for row in con.execute(
+            "DESCRIBE SELECT * FROM read_parquet(?, union_by_name = true)", [committed]
+        ).fetchall()
+    }
+    select = ", ".join(f'"{c}"' if c in present else f'NULL AS "{c}"' for c in columns)
+    return f"(SELECT {select} FROM read_parquet(?, union_by_name = true))"
 
 
 def _move_into_place(root: Path, staging: Path, meta: dict) -> None:
