@@ -58,6 +58,18 @@ class DigitizationResource(dg.ConfigurableResource):
         return DigitizationConnector(self.base_url, self.token, page_size=self.page_size, strict_schema=False)
 
 
+class OpenDataResource(dg.ConfigurableResource):
+    """The open-data portal (Cổng dữ liệu mở): DCAT catalogue, JSON API, CSV/XLSX (HUE_OPEN_DATA_URL)."""
+
+    base_url: str
+    page_size: int = 100
+
+    def connector(self):
+        from sources.open_data import OpenDataConnector
+
+        return OpenDataConnector(self.base_url, page_size=self.page_size)
+
+
 class PopulationResource(dg.ConfigurableResource):
     """The population service through the LGSP (HUE_LGSP_*), and the pseudonymisation key.
 
@@ -98,13 +110,53 @@ class PopulationResource(dg.ConfigurableResource):
 
 
 class WarehouseResource(dg.ConfigurableResource):
-    """The embedded DuckDB warehouse file (HUE_WAREHOUSE_PATH) that checks and publication read."""
+    """The warehouse that dbt builds and checks and publication read: the embedded DuckDB file
+    (HUE_WAREHOUSE_PATH, the default), or PostgreSQL when HUE_WAREHOUSE_TARGET=postgres (HUE_PG_*)."""
 
     path: str
+    # Empty = from HUE_WAREHOUSE_TARGET / HUE_PG_* when used (not at import). Not EnvVar: EnvVar has no
+    # default, and the DuckDB default must keep working with those variables unset.
+    target: str = ""
+    postgres_url: str = ""
 
     @property
     def file(self) -> Path:
         return resolve_path(self.path)
+
+    @property
+    def target_name(self) -> str:
+        from orchestration.lib.warehouse.settings import warehouse_target
+
+        return self.target or warehouse_target()
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.target_name == "postgres"
+
+    def sqlalchemy_url(self) -> str:
+        from orchestration.lib.warehouse.settings import postgres_url
+
+        return self.postgres_url or postgres_url()
+
+    def read_table(self, table: str, columns=None):
+        """``schema.table`` (or some ``columns`` of it) as Arrow, from whichever warehouse is in use."""
+        from orchestration.lib.warehouse.read import read_table
+
+        url = self.sqlalchemy_url() if self.is_postgres else ""
+        return read_table(self.target_name, self.file, url, table, columns)
+
+    def count_rows(self, table: str) -> int:
+        from orchestration.lib.warehouse.read import count_rows
+
+        url = self.sqlalchemy_url() if self.is_postgres else ""
+        return count_rows(self.target_name, self.file, url, table)
+
+    def duckdb_snapshot(self, tables):
+        """A read-only DuckDB connection holding ``tables`` (context manager), for DuckDB-bound readers."""
+        from orchestration.lib.warehouse.read import duckdb_snapshot
+
+        url = self.sqlalchemy_url() if self.is_postgres else ""
+        return duckdb_snapshot(self.target_name, self.file, url, tables)
 
 
 class PortalResource(dg.ConfigurableResource):
@@ -130,6 +182,75 @@ class QualityResource(dg.ConfigurableResource):
         return path
 
 
+class AlertResource(dg.ConfigurableResource):
+    """Where run-failure alerts (cảnh báo) go: a webhook, an SMTP mailbox, and always the local alert log.
+
+    Every field left empty is taken from the environment when an alert is sent (``HUE_ALERT_WEBHOOK_URL``,
+    ``HUE_ALERT_SMTP_HOST/PORT/USER/PASSWORD/FROM/TO/STARTTLS``, ``HUE_DAGSTER_UI_URL``, ``HUE_DATA_DIR``).
+    Read then, through ``dg.EnvVar``, rather than bound with ``dg.EnvVar`` here: every channel is optional,
+    and an unset variable bound at load would make the failure sensor itself fail — the one place that
+    must not.
+    """
+
+    webhook_url: str = ""
+    smtp_host: str = ""
+    smtp_port: int = 0
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_from: str = ""
+    smtp_to: str = ""
+    smtp_starttls: bool | None = None
+    ui_url: str = ""
+    data_dir: str = ""
+    webhook_backoff_seconds: float = 2.0
+
+    def _value(self, field: str, env: str, default: str = "") -> str:
+        value = getattr(self, field)
+        if value not in ("", 0, None):
+            return str(value)
+        return dg.EnvVar(env).get_value(default) or default
+
+    def log_path(self) -> Path:
+        from orchestration.lib.environment import setting
+
+        data_dir = self.data_dir or setting("HUE_DATA_DIR")
+        return resolve_path(data_dir) / "alerts" / "alerts.jsonl"
+
+    def run_link(self, run_id: str) -> str:
+        base = self._value("ui_url", "HUE_DAGSTER_UI_URL", "http://127.0.0.1:3000").rstrip("/")
+        return f"{base}/runs/{run_id}"
+
+    def deliver(self, alert) -> dict[str, str]:
+        from orchestration.defs.alerts.channels import SmtpSettings, deliver, recipients
+
+        smtp = None
+        host = self._value("smtp_host", "HUE_ALERT_SMTP_HOST")
+        if host:
+            starttls = self.smtp_starttls
+            if starttls is None:
+                starttls = self._value("smtp_starttls", "HUE_ALERT_SMTP_STARTTLS", "true").lower() in (
+                    "1",
+                    "true",
+                    "yes",
+                )
+            smtp = SmtpSettings(
+                host=host,
+                port=int(self._value("smtp_port", "HUE_ALERT_SMTP_PORT", "587")),
+                sender=self._value("smtp_from", "HUE_ALERT_SMTP_FROM"),
+                recipients=recipients(self._value("smtp_to", "HUE_ALERT_SMTP_TO")),
+                user=self._value("smtp_user", "HUE_ALERT_SMTP_USER"),
+                password=self._value("smtp_password", "HUE_ALERT_SMTP_PASSWORD"),
+                starttls=starttls,
+            )
+        return deliver(
+            alert,
+            self.log_path(),
+            webhook_url=self._value("webhook_url", "HUE_ALERT_WEBHOOK_URL"),
+            smtp=smtp,
+            webhook_backoff_seconds=self.webhook_backoff_seconds,
+        )
+
+
 def build_resources() -> dict[str, object]:
     from dagster_dbt import DbtCliResource
 
@@ -143,6 +264,7 @@ def build_resources() -> dict[str, object]:
         "digitization": DigitizationResource(
             base_url=dg.EnvVar("HUE_DIGITIZATION_URL"), token=dg.EnvVar("HUE_DIGITIZATION_TOKEN")
         ),
+        "open_data": OpenDataResource(base_url=dg.EnvVar("HUE_OPEN_DATA_URL")),
         "population": PopulationResource(
             base_url=dg.EnvVar("HUE_LGSP_URL"),
             access_key=dg.EnvVar("HUE_LGSP_ACCESS_KEY"),
@@ -155,5 +277,6 @@ def build_resources() -> dict[str, object]:
         "warehouse": WarehouseResource(path=dg.EnvVar("HUE_WAREHOUSE_PATH")),
         "portal": PortalResource(root=dg.EnvVar("HUE_PORTAL_DIR")),
         "quality": QualityResource(results_dir=dg.EnvVar("HUE_QUALITY_DIR")),
+        "alerts": AlertResource(),
         "dbt": DbtCliResource(project_dir=dbt_project(), dbt_executable=dbt_executable),
     }

@@ -12,6 +12,7 @@ import dagster as dg
 from orchestration.defs.publish.catalog import PublishedDataset, published_datasets
 from orchestration.defs.publish.gate import read_warehouse_table
 from orchestration.resources import PortalResource, WarehouseResource
+from sources.common.crash import maybe_crash
 
 
 def _publish_asset(dataset: PublishedDataset) -> dg.AssetsDefinition:
@@ -25,8 +26,9 @@ def _publish_asset(dataset: PublishedDataset) -> dg.AssetsDefinition:
         tags={"dataset": dataset.slug},
     )
     def _publish(context: dg.AssetExecutionContext, warehouse: WarehouseResource, portal: PortalResource):
-        table = read_warehouse_table(warehouse, dataset.warehouse_table)
+        table = read_warehouse_table(warehouse, dataset.warehouse_table, dataset.columns)
         result = portal.store().publish(dataset.dataset_spec(), table)
+        maybe_crash("publish.after_store")
         context.log.info(f"{dataset.slug}: {result.reason}")
         return dg.MaterializeResult(
             metadata={

@@ -12,29 +12,19 @@ import dagster as dg
 from orchestration.defs.publish.catalog import PublishedDataset, published_datasets
 from orchestration.lib.environment import EXPECTATIONS_DIR
 from orchestration.resources import PortalResource, QualityResource, WarehouseResource
+from sources.common.crash import maybe_crash
 
 PII_ALLOWLIST = EXPECTATIONS_DIR.parent / "pii_allowlist.yml"
 
 
 def count_warehouse_rows(warehouse: WarehouseResource, table: str) -> int:
-    import duckdb
-
-    con = duckdb.connect(str(warehouse.file), read_only=True)
-    try:
-        return con.execute(f"select count(*) from {table}").fetchone()[0]
-    finally:
-        con.close()
+    return warehouse.count_rows(table)
 
 
-def read_warehouse_table(warehouse: WarehouseResource, table: str):
-    """The table as Arrow, read through a short read-only connection (dbt has finished writing)."""
-    import duckdb
-
-    con = duckdb.connect(str(warehouse.file), read_only=True)
-    try:
-        return con.sql(f"select * from {table}").to_arrow_table()
-    finally:
-        con.close()
+def read_warehouse_table(warehouse: WarehouseResource, table: str, columns: Sequence[str] | None = None):
+    """The table (or only ``columns`` of it) as Arrow, through a short read-only connection to the DuckDB
+    file or PostgreSQL (HUE_WAREHOUSE_TARGET)."""
+    return warehouse.read_table(table, columns)
 
 
 def _expectations_check(dataset: PublishedDataset) -> dg.AssetChecksDefinition:
@@ -48,13 +38,24 @@ def _expectations_check(dataset: PublishedDataset) -> dg.AssetChecksDefinition:
         from expectations.results import write_result
         from expectations.runner import validate_table
 
-        summary = validate_table(
-            EXPECTATIONS_DIR / dataset.suite,
-            table=dataset.warehouse_table,
-            duckdb_path=warehouse.file,
-            dataset=dataset.slug,
-        )
+        if warehouse.is_postgres:
+            # GE runs on DuckDB here: validate an in-memory copy of exactly the rows PostgreSQL holds.
+            with warehouse.duckdb_snapshot([dataset.warehouse_table]) as connection:
+                summary = validate_table(
+                    EXPECTATIONS_DIR / dataset.suite,
+                    table=dataset.warehouse_table,
+                    connection=connection,
+                    dataset=dataset.slug,
+                )
+        else:
+            summary = validate_table(
+                EXPECTATIONS_DIR / dataset.suite,
+                table=dataset.warehouse_table,
+                duckdb_path=warehouse.file,
+                dataset=dataset.slug,
+            )
         path = write_result(summary, quality.directory)
+        maybe_crash("checks.after_expectations")
         return dg.AssetCheckResult(
             passed=summary.success,
             severity=dg.AssetCheckSeverity.ERROR,
@@ -81,12 +82,16 @@ def _pii_check(dataset: PublishedDataset) -> dg.AssetChecksDefinition:
         from expectations.pii import load_allowlist, scan_table
         from expectations.results import write_gate_part
 
-        table = read_warehouse_table(warehouse, dataset.warehouse_table)
+        # what would be published: the scan must see exactly the columns the publisher reads
+        table = read_warehouse_table(warehouse, dataset.warehouse_table, dataset.columns)
+        allowlist = load_allowlist(PII_ALLOWLIST)
+        if dataset.pii_allowlist:
+            allowlist = allowlist.with_dataset(dataset.slug, dataset.pii_allowlist)
         report = scan_table(
             table,
             dataset=dataset.slug,
             column_types=dataset.column_types,
-            allowlist=load_allowlist(PII_ALLOWLIST),
+            allowlist=allowlist,
         )
         write_gate_part(quality.directory, dataset.slug, "pii", report.to_dict())
         return dg.AssetCheckResult(
