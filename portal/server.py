@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import functools
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -34,9 +35,20 @@ from portal.formats import FORMATS, portal_envelope, rows_as_json
 from portal.query import BadRequest, clean_text, parse_data_query, run_query
 from portal.search import search
 from portal.spec import SLUG_PATTERN
-from portal.store import VERSION_PATTERN, CatalogSnapshot, DatasetRecord, NotFound, PortalStore
+from portal.store import (
+    DOCUMENT_NAME_PATTERN,
+    VERSION_PATTERN,
+    CatalogSnapshot,
+    DatasetRecord,
+    NotFound,
+    PortalStore,
+)
 
 PREVIEW_ROWS = 20
+CKAN_NAME = re.compile(r"^[a-z0-9_-]{1,100}$", re.IGNORECASE)
+# Every response built from one dataset version names it, so a client (and the load test) can tell that
+# a page never mixes two versions, even while a new one is being published.
+VERSION_HEADER = "X-Dataset-Version"
 MAX_CKAN_ROWS = 1000
 MAX_BODY_BYTES = 64 * 1024
 SECURITY_HEADERS = {
@@ -55,6 +67,7 @@ class DataPage(BaseModel):
     message: str
     data: list[dict[str, Any]]
     totalRows: int
+    version: str  # the published version every row of ``data`` comes from (also in X-Dataset-Version)
 
 
 class DatasetSummary(BaseModel):
@@ -208,6 +221,16 @@ def _summary(record: DatasetRecord) -> DatasetSummary:
     )
 
 
+def _content(*media_types: str) -> dict[int | str, dict[str, Any]]:
+    """An OpenAPI ``responses`` entry: what a 200 of a non-JSON endpoint really carries (schemathesis
+    checks every response's Content-Type against it)."""
+    return {200: {"content": {media_type: {} for media_type in media_types}}}
+
+
+DOWNLOAD_TYPES = _content(*sorted({media_type for _, media_type in FORMATS.values()}))
+DOCUMENT_TYPES = _content("text/html", "application/pdf")
+
+
 def _is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
@@ -297,7 +320,9 @@ def create_app(store_root: Path | str, *, public_url: str | None = None) -> Fast
         snapshot = store.snapshot()
         record = snapshot.record(_check_slug(slug))
         preview = _read_version(snapshot, slug, record.current.version).slice(0, PREVIEW_ROWS)
-        return HTMLResponse(html.dataset_page(record, preview))
+        return HTMLResponse(
+            html.dataset_page(record, preview), headers={VERSION_HEADER: record.current.version}
+        )
 
     def _download(slug: str, version: str | None, fmt: str) -> FileResponse:
         _check_slug(slug)
@@ -314,17 +339,50 @@ def create_app(store_root: Path | str, *, public_url: str | None = None) -> Fast
             if fmt != "datapackage"
             else f"{slug}-{info.version}-datapackage.json"
         )
-        return FileResponse(path, media_type=info.files[fmt]["media_type"], filename=filename)
+        return FileResponse(
+            path,
+            media_type=info.files[fmt]["media_type"],
+            filename=filename,
+            headers={VERSION_HEADER: info.version},
+        )
 
-    @app.get("/datasets/{slug}/download/{fmt}", summary="Tải phiên bản hiện hành (download current version)")
+    @app.get(
+        "/datasets/{slug}/download/{fmt}",
+        summary="Tải phiên bản hiện hành (download current version)",
+        response_class=FileResponse,
+        responses=DOWNLOAD_TYPES,
+    )
     def download_current(slug: str, fmt: str) -> FileResponse:
         return _download(slug, None, fmt)
 
     @app.get(
-        "/datasets/{slug}/versions/{version}/download/{fmt}", summary="Tải một phiên bản (download a version)"
+        "/datasets/{slug}/versions/{version}/download/{fmt}",
+        summary="Tải một phiên bản (download a version)",
+        response_class=FileResponse,
+        responses=DOWNLOAD_TYPES,
     )
     def download_version(slug: str, version: str, fmt: str) -> FileResponse:
         return _download(slug, version, fmt)
+
+    @app.get(
+        "/datasets/{slug}/versions/{version}/documents/{name}",
+        summary="Tài liệu kèm theo phiên bản (a version's document, e.g. the quarterly report)",
+        response_class=FileResponse,
+        responses=DOCUMENT_TYPES,
+    )
+    def document(slug: str, version: str, name: str) -> FileResponse:
+        _check_slug(slug)
+        if not VERSION_PATTERN.match(version):
+            raise BadRequest("version must look like 2026-11-23T01-00-00Z")
+        if not DOCUMENT_NAME_PATTERN.match(name):
+            raise BadRequest("document name must be lowercase letters and digits (html, pdf)")
+        path, entry = store.snapshot().document_path(slug, version, name)
+        # HTML opens in the browser (self-contained, it passes the CSP above); other documents download
+        disposition = "inline" if entry["media_type"].startswith("text/html") else "attachment"
+        filename = f"{slug}-{version}-{entry['file']}"
+        return FileResponse(
+            path, media_type=entry["media_type"], filename=filename, content_disposition_type=disposition
+        )
 
     # -- DCAT ---------------------------------------------------------------------------------------
 
@@ -332,15 +390,30 @@ def create_app(store_root: Path | str, *, public_url: str | None = None) -> Fast
         graph = catalog_graph(store.snapshot(), base_url(request))
         return Response(serialise(graph, kind), media_type=SERIALISATIONS[kind][1] + "; charset=utf-8")
 
-    @app.get("/catalog.rdf", summary="DCAT catalogue, RDF/XML")
+    @app.get(
+        "/catalog.rdf",
+        summary="DCAT catalogue, RDF/XML",
+        response_class=Response,
+        responses=_content(SERIALISATIONS["rdf"][1]),
+    )
     def catalog_rdf(request: Request) -> Response:
         return _dcat(request, "rdf")
 
-    @app.get("/catalog.ttl", summary="DCAT catalogue, Turtle")
+    @app.get(
+        "/catalog.ttl",
+        summary="DCAT catalogue, Turtle",
+        response_class=Response,
+        responses=_content(SERIALISATIONS["ttl"][1]),
+    )
     def catalog_ttl(request: Request) -> Response:
         return _dcat(request, "ttl")
 
-    @app.get("/catalog.jsonld", summary="DCAT catalogue, JSON-LD")
+    @app.get(
+        "/catalog.jsonld",
+        summary="DCAT catalogue, JSON-LD",
+        response_class=Response,
+        responses=_content(SERIALISATIONS["jsonld"][1]),
+    )
     def catalog_jsonld(request: Request) -> Response:
         return _dcat(request, "jsonld")
 
@@ -360,12 +433,16 @@ def create_app(store_root: Path | str, *, public_url: str | None = None) -> Fast
         response_model=DataPage,
         summary="Dữ liệu phân trang: page, pageSize (1-1000), filter[cột]=giá trị, sort=cột|-cột",
     )
-    def api_data(slug: str, request: Request) -> DataPage:
+    def api_data(slug: str, request: Request, response: Response) -> DataPage:
         snapshot = store.snapshot()
         record = snapshot.record(_check_slug(slug))
         query = parse_data_query(record.spec, request.query_params.multi_items())
-        page, total = run_query(record.spec, _read_version(snapshot, slug, record.current.version), query)
-        return DataPage(code=200, message="Thành công", data=rows_as_json(page), totalRows=total)
+        version = record.current.version
+        page, total = run_query(record.spec, _read_version(snapshot, slug, version), query)
+        response.headers[VERSION_HEADER] = version
+        return DataPage(
+            code=200, message="Thành công", data=rows_as_json(page), totalRows=total, version=version
+        )
 
     # -- CKAN Action API (read part) ----------------------------------------------------------------
 
@@ -501,6 +578,9 @@ def _apply_fq(records: list[DatasetRecord], fq: str) -> list[DatasetRecord]:
         value = value.strip().strip('"')
         if not sep or not value:
             raise CkanError(409, "Validation Error", f"fq: cannot read {clause!r}", field="fq")
+        if field_ in ("organization", "res_format") and not CKAN_NAME.match(value):
+            # CKAN names are lowercase letters, digits, '-' and '_': anything else is not a name (nor a query)
+            raise CkanError(409, "Validation Error", f"fq: {field_} must be a CKAN name", field="fq")
         if field_ == "organization":
             records = [r for r in records if organization_name(r.spec.publisher) == value]
         elif field_ == "tags":

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import hashlib
 import shutil
 import tempfile
 import time
@@ -14,6 +13,11 @@ from typing import Any
 
 import pytest
 
+from sources.population.pseudonym import (
+    postgres_session_options,
+    pseudonymise_personal_id,
+    register_duckdb_function,
+)
 from tests.dbt_semantic.cases import ALL, Pseudonym
 from tests.dbt_semantic.harness import DBT_DIR, PSEUDONYM_KEY, make_project, run_dbt
 from tests.support.postgres import PostgresServer, postgres_server  # noqa: F401  (pytest fixture)
@@ -47,7 +51,8 @@ def seed_name_cases() -> list[tuple[str, str, str, object, str | None]]:
 
 def expected_value(value: object) -> str | None:
     if isinstance(value, Pseudonym):
-        return hashlib.sha256((PSEUDONYM_KEY + value.digits).encode("utf-8")).hexdigest()
+        # The population connector's construction: both sides of a join must agree on every pseudonym.
+        return pseudonymise_personal_id(value.digits, PSEUDONYM_KEY)
     return value  # type: ignore[return-value]
 
 
@@ -93,6 +98,7 @@ def duckdb_warehouse() -> Iterator[Warehouse]:
         seconds = time.perf_counter() - started
         assert run.ok, "dbt build on DuckDB failed:\n" + "\n".join(run.failures)
         con = duckdb.connect(str(db))
+        register_duckdb_function(con, PSEUDONYM_KEY)  # the personal_id probe view calls hue_pseudonym()
 
         def query(sql: str, params: dict[str, Any] | None = None) -> list[tuple]:
             return con.execute(sql, params or {}).fetchall() if params else con.execute(sql).fetchall()
@@ -109,13 +115,15 @@ def postgres_warehouse(postgres_server: PostgresServer) -> Iterator[Warehouse]: 
     import sqlalchemy as sa
 
     work = Path(tempfile.mkdtemp(prefix="hue-dbt-semantic-pg-"))
-    engine = sa.create_engine(postgres_server.sqlalchemy_url)
+    # The personal_id probe view reads the key from the session, as dbt's sessions do.
+    options = postgres_session_options(PSEUDONYM_KEY)
+    engine = sa.create_engine(postgres_server.sqlalchemy_url, connect_args={"options": options})
     try:
         project = make_project(work, _numbered())
         with engine.begin() as con:
             con.execute(sa.text("create table public.probe_input (id integer, raw varchar, raw2 varchar)"))
         started = time.perf_counter()
-        run = run_dbt(project, work, {**postgres_server.dbt_env(), "HUE_PSEUDONYM_KEY": PSEUDONYM_KEY})
+        run = run_dbt(project, work, {**postgres_server.dbt_env(), "PGOPTIONS": options})
         seconds = time.perf_counter() - started
         assert run.ok, "dbt build on PostgreSQL failed:\n" + "\n".join(run.failures)
 

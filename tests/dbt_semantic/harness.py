@@ -111,6 +111,7 @@ def make_project(root: Path, cases: Iterable[tuple[int, str, str | None, str | N
     """Write a temporary dbt project from the owned files plus the generated case and probe models."""
     project = root / "project"
     shutil.copytree(DBT_DIR / "macros" / "semantic", project / "macros" / "semantic")
+    shutil.copytree(DBT_DIR / "plugins", project / "plugins", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(DBT_DIR / "seeds" / "admin_units", project / "seeds" / "admin_units")
     shutil.copytree(
         DBT_DIR / "models" / "intermediate" / "admin_units",
@@ -140,6 +141,7 @@ def run_dbt(project: Path, work: Path, env: dict[str, str]) -> DbtRun:
     """`dbt build` of the temporary project in-process, with env applied only for the call."""
     from dbt.cli.main import dbtRunner
 
+    env = {**env, "DBT_PROJECT_DIR": str(project)}  # where the profile's duckdb target finds its plugin
     saved = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
     try:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import os
-import secrets
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import dagster as dg
@@ -20,6 +21,7 @@ class Platform:
     root: Path
     endpoints: SandboxEndpoints
     instance: dg.DagsterInstance
+    env: dict[str, str] = field(default_factory=dict)  # every variable the platform was configured with
 
     @property
     def portal_dir(self) -> Path:
@@ -63,28 +65,42 @@ def ingest_keys() -> list[dg.AssetKey]:
     ]
 
 
-@pytest.fixture(scope="package")
-def platform(tmp_path_factory) -> Iterator[Platform]:
-    root = tmp_path_factory.mktemp("nightly")
+@contextlib.contextmanager
+def nightly_platform(root: Path) -> Iterator[Platform]:
+    """The tiny sandbox and every platform path under ``root``, with recognisable values for every secret
+    (tests/security/secret_scan.py) and the run's log records captured to ``root/captured/run.log``."""
+    from tests.security.secret_scan import recognisable_secrets
+
     scenario = Scenario.named("tiny")
     with running_sandbox(root / "sandbox", scenario) as endpoints:
         env = {
+            **recognisable_secrets(),
             **endpoints.env,
             "HUE_LAKE_DIR": str(root / "lake"),
             "HUE_WAREHOUSE_PATH": str(root / "warehouse.duckdb"),
             "HUE_PORTAL_DIR": str(root / "portal"),
             "HUE_QUALITY_DIR": str(root / "quality"),
-            "HUE_PSEUDONYM_KEY": secrets.token_hex(32),
         }
         saved = {k: os.environ.get(k) for k in env}
         os.environ.update(env)
+        (root / "captured").mkdir()
+        capture = logging.FileHandler(root / "captured" / "run.log", encoding="utf-8")
+        logging.getLogger().addHandler(capture)
         try:
             (root / "dagster_home").mkdir()
             with dg.instance_for_test(temp_dir=str(root / "dagster_home")) as instance:
-                yield Platform(root=root, endpoints=endpoints, instance=instance)
+                yield Platform(root=root, endpoints=endpoints, instance=instance, env=env)
         finally:
+            logging.getLogger().removeHandler(capture)
+            capture.close()
             for key, value in saved.items():
                 if value is None:
                     os.environ.pop(key, None)
                 else:
                     os.environ[key] = value
+
+
+@pytest.fixture(scope="package")
+def platform(tmp_path_factory) -> Iterator[Platform]:
+    with nightly_platform(tmp_path_factory.mktemp("nightly")) as built:
+        yield built

@@ -9,6 +9,7 @@ from __future__ import annotations
 import calendar
 import dataclasses
 import json
+from pathlib import Path
 
 import dagster as dg
 import pytest
@@ -20,6 +21,7 @@ from sandbox.one_stop import calibration as cal
 from sandbox.one_stop import kpi_check
 
 SLUG = "chi-so-giai-quyet-ho-so-theo-thang"
+DBT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
 FIGURES = {
     "received": "received",
     "online": "online",
@@ -79,6 +81,41 @@ def test_summary_reports_sources_checks_and_the_publication(platform, first_run)
     assert summary.ingested["one_stop/dossiers"]["rows"] > 0
     assert {check for _, check, _ in summary.checks} >= {"expectations", "pii_scan", "row_count_guard"}
     assert summary.published[SLUG]["published"] is True
+
+
+def test_open_catalogue_tables_of_the_night_are_gated_and_published(platform, first_run):
+    from tests.e2e.conftest import ingest_keys
+
+    synced = {key.path[-1] for key in ingest_keys() if key.path[0] == "digitization"}
+    open_sets = [d for d in published_datasets() if d.asset.removeprefix("stg_digitization__") in synced]
+    assert len(open_sets) == 2  # the e2e night syncs two open tables
+    store = PortalStore(platform.portal_dir)
+    summary = summarise(platform.events(first_run), first_run.success)
+    for dataset in open_sets:
+        assert summary.published[dataset.slug]["published"] is True
+        for check in ("expectations", "pii_scan", "row_count_guard"):
+            assert (dataset.asset, check, True) in summary.checks
+        table = store.read(dataset.slug)
+        assert table.column_names == dataset.columns and table.num_rows > 0
+        assert not any(name.endswith("__issue") or name.startswith("_") for name in table.column_names)
+
+
+def test_no_secret_in_anything_the_night_left_behind(platform, first_run):
+    """Every secret variable holds a distinct recognisable value (conftest); none of them, nor its hex or
+    base64 form, is in the lake, manifests, Dagster's storage, the warehouse, the portal store, the quality
+    reports, dbt's output of the run, the sandbox logs or the run's captured log records."""
+    from tests.security.secret_scan import SECRET_VARIABLES, night_leaks
+
+    values = [platform.env.get(name) for name in SECRET_VARIABLES]
+    assert all(values) and len(set(values)) == len(values)
+    for expected in ("lake", "warehouse.duckdb", "portal", "quality", "dagster_home", "captured"):
+        assert (platform.root / expected).exists(), f"the night left no {expected}"
+    captured = (platform.root / "captured" / "run.log").read_text(encoding="utf-8")
+    assert "nightly_warehouse" in captured, "the run's log records were not captured"
+    started = (platform.root / "captured").stat().st_mtime
+    hits, files = night_leaks(platform.root, platform.env, DBT_DIR, started)
+    assert files > 50  # lake batches, manifests, warehouse, portal versions, run storage
+    assert [str(h) for h in hits] == []
 
 
 def test_second_run_with_no_new_data_extracts_and_publishes_nothing(platform, first_run):

@@ -51,12 +51,41 @@ def test_tables_that_do_not_match_the_spec_are_refused(change, message):
         ("0912345678", "phone"),
         ("+84912345678", "phone"),
         ("mai.nguyen@gmail.com", "email"),
+        # What only the gate's scanner (expectations.pii) sees, now that the store runs it too:
+        ("Chủ cơ sở: bà Nguyễn Thị Mai", "person_name"),
+        ("Liên hệ 0905 123 456 (anh Hùng)", "phone"),
+        ("CCCD 046203001234 cấp ngày 01/02/2021", "personal_id"),
     ],
 )
 def test_personal_data_is_never_published(value, kind):
     table = tourism_table().set_column(1, "ten_co_so", pa.array(["Khách sạn A", value, "C", "D"]))
     with pytest.raises(ConformError, match=kind):
         conform(tourism_spec(), table)
+
+
+def test_the_store_and_the_gate_agree_because_they_run_one_scanner():
+    """Same findings as the gate's scan on the same values, and no false alarm on digit runs the gate
+    knows are not personal (a timestamp, an ID with an impossible province code)."""
+    from expectations.pii import scan_table
+
+    values = ["20240615083000", "047203001234", "Khách sạn Sông Hương", "0912345678"]
+    table = tourism_table().set_column(1, "ten_co_so", pa.array(values))
+    gate = scan_table(table.select(["ten_co_so"]), dataset="test")
+    assert gate.counts == {"ten_co_so:phone": 1}
+    with pytest.raises(ConformError, match=r"ten_co_so: 1 value\(s\) look like phone$"):
+        conform(tourism_spec(), table)
+
+
+def test_a_column_named_for_a_person_is_refused_unless_reviewed():
+    columns = list(tourism_spec().columns)
+    columns[1] = ColumnSpec("ho_ten", "string", "Họ tên")
+    table = tourism_table().rename_columns(
+        ["ho_ten" if n == "ten_co_so" else n for n in tourism_table().column_names]
+    )
+    with pytest.raises(ConformError, match="ho_ten: 4 value\\(s\\) look like person_name"):
+        conform(tourism_spec(columns=tuple(columns)), table)
+    columns[1] = ColumnSpec("ho_ten", "string", "Họ tên", pii_reviewed=True)
+    assert conform(tourism_spec(columns=tuple(columns)), table).num_rows == 4
 
 
 def test_a_reviewed_column_may_hold_an_agency_hotline():

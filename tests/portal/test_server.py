@@ -144,6 +144,9 @@ def test_bad_data_queries_get_a_clean_400(portal_server, params):
 def test_sql_text_as_a_value_is_just_a_value(portal_server):
     response = get(portal_server, DATA, **BAD_DATA_QUERIES[0])
     assert response.status_code == 200 and response.json()["totalRows"] == 0
+    # A path as a filter value is compared with the column's values, never opened.
+    traversal = get(portal_server, DATA, **{"filter[ma_don_vi]": "../../catalog.json"})
+    assert traversal.status_code == 200 and traversal.json()["totalRows"] == 0
 
 
 @pytest.mark.parametrize(
@@ -228,4 +231,143 @@ def test_any_single_parameter_gets_200_or_a_clean_400(portal_server, name, value
     response = requests.get(f"{portal_server.url}{DATA}?{quote(name)}={quote(value)}", timeout=10)
     assert response.status_code in (200, 400), response.text
     body = response.json()
-    assert set(body) == {"code", "message", "data", "totalRows"}
+    # A page names its version; an error names none.
+    expected = {"code", "message", "data", "totalRows"} | (
+        {"version"} if response.status_code == 200 else set()
+    )
+    assert set(body) == expected
+
+
+# -- more of the corpus (issue 10): CKAN actions, oversized input, huge pages, other methods ----------
+
+CKAN = "/api/3/action"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"{CKAN}/package_show?id=../..",
+        f"{CKAN}/package_show?id=..%2F..%2Fcatalog.json",
+        f"{CKAN}/package_show?id=%2E%2E",
+        f"{CKAN}/package_show?id={SLUG}%2F..%2F..",
+        f"{CKAN}/package_show?id=' OR '1'='1",
+        f"{CKAN}/package_show?id=%FF%FE",
+        f"{CKAN}/package_show?id=" + "a" * 600,
+        f"{CKAN}/package_show",
+        f"{CKAN}/package_show?id={SLUG}&id=x",
+        f"{CKAN}/package_search?rows=1000000",
+        f"{CKAN}/package_search?rows=-1",
+        f"{CKAN}/package_search?start=99999999999",
+        f"{CKAN}/package_search?rows=1e3",
+        f"{CKAN}/package_search?fq=organization:x) OR 1=1 --",
+        f"{CKAN}/package_search?fq=id:*",
+        f"{CKAN}/package_search?q=" + "x" * 600,
+        f"{CKAN}/package_search?q=%C3%28",
+        f"{CKAN}/package_search?sql=select 1",
+        f"{CKAN}/package_list?limit=99999999",
+        f"{CKAN}/package_list?offset=-5",
+        "/api/action/package_show?id=../../etc/passwd",
+    ],
+)
+def test_ckan_actions_refuse_traversal_injection_and_oversized_input(portal_server, path):
+    response = requests.get(portal_server.url + path, timeout=10)
+    assert 400 <= response.status_code < 500, (path, response.status_code, response.text[:200])
+    body = response.json()
+    assert body["success"] is False and body["error"]["__type"] and "ma_don_vi" not in response.text
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        "' OR 1=1; DROP TABLE package; --",
+        "name:* OR 1=1",
+        '"; SELECT * FROM catalog; --',
+        "' UNION SELECT password FROM users --",
+    ],
+)
+def test_sql_in_a_ckan_search_is_just_search_text(portal_server, q):
+    response = requests.get(f"{portal_server.url}{CKAN}/package_search", params={"q": q}, timeout=10)
+    assert response.status_code == 200
+    assert response.json()["result"]["count"] == 0  # matched as words, found in no dataset
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        (b"x" * (70 * 1024), "application/json"),  # over the 64 KiB limit
+        (b'{"id": "\xff"}'.replace(b"\\xff", b"\xff"), "application/json"),  # not UTF-8
+        (b"[1, 2, 3]", "application/json"),  # not an object
+        (b'{"id": {"$ne": null}}', "application/json"),  # an object where a string belongs
+        (b'{"id": "' + b"a" * 1000 + b'"}', "application/json"),  # a string far too long
+        (b'{"id": "../../catalog"}', "application/json"),
+    ],
+)
+def test_ckan_post_bodies_that_cannot_be_right_get_a_clean_4xx(portal_server, body, content_type):
+    response = requests.post(
+        f"{portal_server.url}{CKAN}/package_show",
+        data=body,
+        headers={"Content-Type": content_type},
+        timeout=10,
+    )
+    assert 400 <= response.status_code < 500, (response.status_code, response.text[:200])
+    assert response.json()["success"] is False
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"pageSize": "1001"},
+        {"pageSize": "9" * 30},
+        {"page": "1000001"},
+        {"pageSize": "1000", "page": "99999999"},
+        {"q": "x" * 5000},
+        {"x" * 500: "1"},
+        {f"filter[{'a' * 70}]": "1"},
+    ],
+)
+def test_oversized_parameters_and_huge_pages_get_a_clean_400(portal_server, params):
+    response = get(portal_server, DATA, **params)
+    assert response.status_code == 400, (params, response.status_code, response.text[:200])
+    assert response.json()["data"] == []
+
+
+def test_the_largest_allowed_page_is_served(portal_server):
+    body = get(portal_server, DATA, pageSize="1000").json()
+    assert body["code"] == 200 and body["totalRows"] == 30 and len(body["data"]) == 30
+
+
+def test_an_oversized_request_line_is_refused_before_the_app(portal_server):
+    response = requests.get(f"{portal_server.url}/?q=" + "x" * 70_000, timeout=10)
+    assert 400 <= response.status_code < 500
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"/datasets/{SLUG}/versions/2026-11-23T01-00-00Z/documents/..%2F..%2Fcatalog.json",
+        f"/datasets/{SLUG}/versions/2026-11-23T01-00-00Z/documents/%2E%2E",
+        f"/datasets/{SLUG}/versions/2026-11-23T01-00-00Z/documents/report.html%00.pdf",
+        f"/datasets/{SLUG}/versions/2026-11-23T01-00-00Z/documents/REPORT",
+    ],
+)
+def test_document_names_cannot_leave_the_version(portal_server, path):
+    response = requests.get(portal_server.url + path, timeout=10)
+    assert 400 <= response.status_code < 500 and "ma_don_vi" not in response.text
+
+
+@pytest.mark.parametrize("method", ["DELETE", "PUT", "PATCH"])
+def test_the_portal_is_read_only(portal_server, method):
+    for path in ("/api/datasets", DATA, f"/datasets/{SLUG}", f"{CKAN}/package_show?id={SLUG}"):
+        response = requests.request(method, portal_server.url + path, timeout=10)
+        assert response.status_code == 405, (method, path, response.status_code)
+
+
+def test_every_version_bound_response_names_its_version(portal_server):
+    current = get(portal_server, "/api/datasets").json()["data"]
+    version = next(d["version"] for d in current if d["slug"] == SLUG)
+    page = get(portal_server, DATA)
+    assert page.headers["X-Dataset-Version"] == page.json()["version"] == version
+    assert get(portal_server, f"/datasets/{SLUG}").headers["X-Dataset-Version"] == version
+    assert get(portal_server, f"/datasets/{SLUG}/download/csv").headers["X-Dataset-Version"] == version
+    old = get(portal_server, f"/datasets/{SLUG}/versions/2026-11-23T01-00-00Z/download/parquet")
+    assert old.headers["X-Dataset-Version"] == "2026-11-23T01-00-00Z"

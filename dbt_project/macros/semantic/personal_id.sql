@@ -4,11 +4,15 @@
   2025 mergers) · G century and sex (birth year = (G div 2 + 19) * 100 + YY) · YY · 6 random digits; no check
   digit. Plausible: G in 0-3 (born 1900-2099) and a birth year not after the current year.
 
-  Pseudonym: lower-case hex SHA-256 of (key || id), key = var('pseudonym_key') (HUE_PSEUDONYM_KEY).
-  SHA-256 because both adapters have it built in (DuckDB sha256(), PostgreSQL 11+ sha256(bytea)) and give
-  the same digest, so a person gets the same pseudonym whichever warehouse computed it; md5 would also be
-  common to both but is too weak. The raw number is only read inside this macro: the issue codes never
-  contain it, and a missing or short key fails the run instead of producing guessable hashes.
+  Pseudonym: lower-case hex HMAC-SHA256(key, digits), the construction of sources/population/pseudonym.py,
+  so verifications from the population service join to one-stop dossiers on it. The key
+  (HUE_PSEUDONYM_KEY) never appears in SQL text (compiled models under target/, dbt's logs, the warehouse
+  catalogue): on DuckDB hue_pseudonym() is a Python function registered by the dbt-duckdb plugin
+  dbt_project/plugins/hue_pseudonym.py; on PostgreSQL the key is read from the session setting
+  hue.pseudonym_key, which libpq sends from PGOPTIONS (sources.population.pseudonym.postgres_session_options),
+  and HMAC is built from the core sha256() (RFC 2104: no pgcrypto extension, so no extra privilege).
+  A missing key fails the query instead of producing guessable hashes. The raw number is only read inside
+  this macro: the issue codes never contain it.
 -#}
 
 {% macro hue_province_codes() -%}
@@ -19,16 +23,6 @@
              '044', '045', '046', '048', '049', '051', '052', '054', '056', '058', '060', '062', '064', '066',
              '067', '068', '070', '072', '074', '075', '077', '079', '080', '082', '083', '084', '086', '087',
              '089', '091', '092', '093', '094', '095', '096']) }}
-{%- endmacro %}
-
-{% macro hue_pseudonym_key() -%}
-  {%- set key = var('pseudonym_key', env_var('HUE_PSEUDONYM_KEY', '')) -%}
-  {%- if execute and (key is none or (key | string | length) < 16) -%}
-    {{ exceptions.raise_compiler_error(
-        "personal_id needs var('pseudonym_key') of at least 16 characters (set HUE_PSEUDONYM_KEY); "
-        ~ "there is deliberately no default") }}
-  {%- endif -%}
-  {{ return(key | string) }}
 {%- endmacro %}
 
 {% macro hue_personal_id_digits(expr) -%}
@@ -52,9 +46,32 @@
   {{ return(adapter.dispatch('std_personal_id', 'hue_warehouse')(expr)) }}
 {%- endmacro %}
 {% macro default__std_personal_id(expr) -%}
-  {%- set key = hue_pseudonym_key() | replace("'", "''") -%}
   case when not {{ hue_is_blank(expr) }} and ({{ hue_personal_id_problem(expr) }}) is null
-    then {{ hue_sha256_hex("'" ~ key ~ "' || " ~ hue_personal_id_digits(expr)) }} end
+    then {{ hue_pseudonym(hue_personal_id_digits(expr)) }} end
+{%- endmacro %}
+
+{% macro hue_pseudonym(digits) -%}
+  {{ return(adapter.dispatch('hue_pseudonym', 'hue_warehouse')(digits)) }}
+{%- endmacro %}
+{% macro duckdb__hue_pseudonym(digits) -%}
+  hue_pseudonym({{ digits }})
+{%- endmacro %}
+{% macro postgres__hue_pseudonym(digits) -%}
+  {#- HMAC(K, m) = H((K0 xor opad) || H((K0 xor ipad) || m)), K0 the key (hashed when longer than the
+      64-byte block) zero-padded to 64 bytes. The padded keys are uncorrelated scalar subqueries:
+      PostgreSQL evaluates them once per query, not once per row. -#}
+  encode(sha256(
+    {{ hue_pg_hmac_pad(92) }}
+    || sha256({{ hue_pg_hmac_pad(54) }} || convert_to({{ digits }}, 'UTF8'))
+  ), 'hex')
+{%- endmacro %}
+{% macro hue_pg_hmac_pad(pad) -%}
+  (select decode(string_agg(lpad(to_hex(
+            (case when i < length(k0.k) then get_byte(k0.k, i) else 0 end) # {{ pad }}), 2, '0'), ''
+          order by i), 'hex')
+   from (select case when length(b) > 64 then sha256(b) else b end as k
+         from (select convert_to(current_setting('hue.pseudonym_key'), 'UTF8') as b) as raw_key) as k0,
+        generate_series(0, 63) as i)
 {%- endmacro %}
 
 {% macro std_personal_id_issue(expr) -%}
