@@ -10,6 +10,8 @@ SANDBOX_DIR ?= data/sandbox
 SCENARIO ?= calibrated
 TABLES ?= 597
 UI_PORT ?= 3000
+# pytest-xdist workers for make test: one per core; a test file stays on one worker (its fixtures with it)
+TEST_WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
 PORTAL_PORT ?= 8088
 
 # Default locations (override any of them in the environment or in .env); absolute for child processes.
@@ -23,14 +25,16 @@ export DAGSTER_HOME ?= $(CURDIR)/data/dagster_home
 DBT_SOURCES := $(shell find dbt_project/models dbt_project/macros dbt_project/seeds -type f 2>/dev/null) dbt_project/dbt_project.yml
 MANIFEST := dbt_project/target/manifest.json
 
-.PHONY: help venv prepare run test ui portal lint sandbox-up sandbox-down clean
+.PHONY: help venv prepare run test ui portal lint sandbox-up sandbox-down clean bench resilience
 
 help:
 	@echo "make run     - start the sandbox, run the nightly job end to end on DuckDB, print the summary"
 	@echo "make test    - install what is missing and run the whole test suite (what CI runs)"
 	@echo "make ui      - Dagster UI on http://127.0.0.1:$(UI_PORT)"
 	@echo "make portal  - the open-data portal on http://127.0.0.1:$(PORTAL_PORT)"
-	@echo "make lint    - ruff"
+	@echo "make lint    - ruff, and pip-audit over requirements.lock"
+	@echo "make bench   - benchmarks at TIER=tiny|province-quarter|province-year|national-year (docs/benchmarks.md)"
+	@echo "make resilience - crash, fault and bad-input matrices (docs/resilience.md)"
 
 # A virtualenv from the lock file; rebuilt whenever the lock or pyproject changes.
 $(STAMP): requirements.lock pyproject.toml
@@ -65,7 +69,7 @@ run: prepare $(PSEUDONYM_KEY_FILE)
 
 test: prepare
 	bash .ci/setup-system
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 ui: prepare
 	$(VENV)/bin/dagster dev -h 127.0.0.1 -p $(UI_PORT) -w workspace.yaml
@@ -76,6 +80,20 @@ portal: venv
 lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(PY) scripts/audit_dependencies.py --lock requirements.lock  # pip-audit; triage in docs/security.md
+
+# Benchmarks: results in benchmarks/results/<tier>.json and docs/benchmarks.md. BENCH_ARGS passes more
+# options, e.g. BENCH_ARGS="--repeat 1 --digitization-tables 40" (the table says when a run was bounded).
+TIER ?= tiny
+BENCH_ARGS ?=
+bench: prepare
+	$(PY) -m benchmarks run --tier $(TIER) $(BENCH_ARGS)
+
+resilience: prepare
+	$(PY) -m benchmarks.resilience $(RESILIENCE_ARGS)
+	bash .ci/setup-system
+	HUE_FUZZ_EXAMPLES=$${HUE_FUZZ_EXAMPLES:-150} $(PY) -m pytest -q tests/portal/test_openapi_fuzz.py
+	$(PY) -m portal.loadtest --duration 60 --connections 64  # wrk while publishing; docs/benchmarks.md
 
 sandbox-up: venv
 	$(PY) -m sandbox up --data-dir $(SANDBOX_DIR) --scenario $(SCENARIO) --tables $(TABLES)

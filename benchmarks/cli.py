@@ -1,0 +1,78 @@
+"""``python -m benchmarks run|render`` and ``python -m benchmarks.resilience`` (see that package)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from benchmarks.tiers import STAGES, TIERS
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description="Huế platform benchmarks")
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser(
+        "run", help="run a tier, write benchmarks/results/<tier>.json and docs/benchmarks.md"
+    )
+    run.add_argument("--tier", default="tiny", choices=list(TIERS))
+    run.add_argument("--repeat", type=int, default=3, help="repetitions; figures are medians")
+    run.add_argument("--stages", nargs="+", default=list(STAGES), choices=list(STAGES))
+    run.add_argument(
+        "--digitization-tables",
+        type=int,
+        default=None,
+        help="bound the night to the first N digitisation tables (default: the whole catalogue)",
+    )
+    run.add_argument(
+        "--workdir", type=Path, help="keep the workspaces here (default: a new temporary folder)"
+    )
+    run.add_argument("--no-render", action="store_true", help="do not rewrite docs/benchmarks.md")
+    sub.add_parser("render", help="rewrite the bench section of docs/benchmarks.md from the stored results")
+    collect = sub.add_parser(
+        "collect",
+        help="store a tier's result from the repetitions finished in a --workdir (a run stopped early)",
+    )
+    collect.add_argument("--tier", required=True, choices=list(TIERS))
+    collect.add_argument("--workdir", required=True, type=Path)
+    collect.add_argument("--digitization-tables", type=int, default=None)
+    collect.add_argument(
+        "--command", dest="command_", required=True, help="the command that ran the repetitions"
+    )
+    args = parser.parse_args(argv)
+
+    from benchmarks.render import render
+
+    if args.command == "render":
+        print(render())
+        return 0
+    from benchmarks.harness import collect, command_line, run_tier, write_result
+
+    if args.command == "collect":
+        result = collect(args.tier, args.workdir, args.digitization_tables, args.command_)
+        print(f"[bench] {len(result['runs'])} repetition(s) collected: {write_result(result)}")
+        print(f"[bench] table: {render()}")
+        return 0
+
+    if args.repeat < 1:
+        parser.error("--repeat must be at least 1")
+    result = run_tier(
+        args.tier,
+        repeat=args.repeat,
+        stages=tuple(s for s in STAGES if s in args.stages),
+        digitization_tables=args.digitization_tables,
+        workdir=args.workdir,
+        command=command_line(),
+    )
+    path = write_result(result)
+    print(f"[bench] results: {path}")
+    if not args.no_render:
+        print(f"[bench] table: {render()}")
+    for row in result["figures"]:
+        print(f"  {row['figure']:<62} {row['value']!s:>14} {row['unit']:<7} {row['target']}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

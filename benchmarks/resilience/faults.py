@@ -1,0 +1,206 @@
+"""The fault matrix (ma trận sự cố nguồn): every sandbox fault knob alone, and a few together.
+
+Each case switches the faults on in every sandbox system, runs a night, switches them off, runs the next
+night, and compares the lake with a clean night's by content hash. A case passes when the faulty night
+either completes or fails with a message naming what failed, and the next night reaches the clean state:
+nothing lost, nothing duplicated. The warehouse is a pure function of the lake (dbt rebuilds from it),
+so the lake is what must be whole.
+
+Two levels: :func:`fault_matrix` runs the real Dagster ingest job in this process (``make resilience``);
+:func:`connector_fault_matrix` drives the digitisation connector and the lake directly, for ``make test``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator
+from dataclasses import fields
+from pathlib import Path
+from typing import Any
+
+from benchmarks.resilience.fingerprint import differences, lake_fingerprint
+from benchmarks.resilience.results import CaseResult
+from benchmarks.resilience.sync import sync_digitization
+from benchmarks.workspace import Workspace
+from sandbox.faults import SCHEMA_DRIFTS, Faults
+
+TRANSPORT = "completes (retries); after the faults clear, the lake is identical to a clean night's"
+DATA = "completes with the bad rows quarantined, or fails naming the table; the next clean night restores the clean lake"
+DRIFT = "additive drift completes, breaking drift fails naming the table (batch held); the next clean night restores the clean lake"
+
+# name -> (knobs, expectation). Every knob of sandbox.faults.Faults appears at least once (checked below).
+FAULT_CASES: dict[str, tuple[dict[str, Any], str]] = {
+    "latency_ms=40": ({"latency_ms": 40}, TRANSPORT),
+    "rate_limit_every=4 (Retry-After 0,05 s)": ({"rate_limit_every": 4, "retry_after_s": 0.05}, TRANSPORT),
+    "error_5xx_every=4": ({"error_5xx_every": 4}, TRANSPORT),
+    "timeout_every=9 (hang 1 s, then 504)": ({"timeout_every": 9, "timeout_s": 1.0}, TRANSPORT),
+    "token_ttl_s=1": ({"token_ttl_s": 1.0}, TRANSPORT),
+    "truncate_page_every=3": ({"truncate_page_every": 3}, TRANSPORT),
+    "repeat_page_every=3": ({"repeat_page_every": 3}, TRANSPORT),
+    "reorder_pages": ({"reorder_pages": True}, TRANSPORT),
+    **{f"schema_drift={drift}": ({"schema_drift": drift}, DRIFT) for drift in SCHEMA_DRIFTS},
+    "malformed_rows_every=5": ({"malformed_rows_every": 5}, DATA),
+    "bad_encoding": ({"bad_encoding": True}, DATA),
+    "combined: 5xx + truncate + repeat": (
+        {"error_5xx_every": 5, "truncate_page_every": 4, "repeat_page_every": 6},
+        TRANSPORT,
+    ),
+    "combined: 429 + reorder + latency": (
+        {"rate_limit_every": 3, "retry_after_s": 0.05, "reorder_pages": True, "latency_ms": 20},
+        TRANSPORT,
+    ),
+    "combined: malformed + bad encoding + timeout": (
+        {"malformed_rows_every": 4, "bad_encoding": True, "timeout_every": 11, "timeout_s": 1.0},
+        DATA,
+    ),
+}
+
+
+def uncovered_knobs() -> set[str]:
+    """Fault knobs no case switches on (the matrix must cover every knob; a test holds it to that)."""
+    covered = {knob for knobs, _ in FAULT_CASES.values() for knob in knobs}
+    return {f.name for f in fields(Faults)} - covered
+
+
+@contextlib.contextmanager
+def faults_on(endpoints, knobs: dict[str, Any]) -> Iterator[None]:
+    """Switch ``knobs`` on in every running sandbox system; off again on the way out, whatever happens."""
+    faults = Faults.from_dict(knobs)
+    for injector in endpoints.faults.values():
+        injector.set(faults)
+    try:
+        yield
+    finally:
+        for injector in endpoints.faults.values():
+            injector.reset()
+
+
+@contextlib.contextmanager
+def environment(values: dict[str, str]) -> Iterator[None]:
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def _judge(
+    name: str,
+    expected: str,
+    first_ok: bool,
+    first_errors: list[str],
+    rerun_ok: bool,
+    rerun_errors: list[str],
+    diffs: list[str],
+) -> CaseResult:
+    first = (
+        "faulty night completed"
+        if first_ok
+        else "faulty night failed: " + "; ".join(e[:160] for e in first_errors[:2])
+    )
+    clear = (
+        "next night ok" if rerun_ok else "next night failed: " + "; ".join(e[:160] for e in rerun_errors[:2])
+    )
+    state = (
+        "lake identical to the clean night's"
+        if not diffs
+        else f"{len(diffs)} difference(s): " + "; ".join(diffs[:3])
+    )
+    # a failure must say what failed: every message non-empty
+    clear_message = first_ok or (bool(first_errors) and all(e.strip() for e in first_errors))
+    return CaseResult(
+        "fault", name, expected, f"{first}; {clear}; {state}", clear_message and rerun_ok and not diffs
+    )
+
+
+# ----------------------------------------------------------------------------- Dagster level (make resilience)
+
+
+def fault_matrix(
+    root: Path, endpoints, tables: int, cases: dict[str, tuple[dict, str]] = FAULT_CASES, progress=None
+) -> list[CaseResult]:
+    """Every case on the real ``nightly_ingest`` job (bounded to ``tables`` digitisation tables)."""
+    import dagster as dg
+
+    from benchmarks.nightly_stage import failures
+    from benchmarks.workspace import ingest_selection
+    from orchestration.definitions import defs
+    from orchestration.nightly import console_config
+
+    keys = ingest_selection(tables)
+    job = defs.resolve_job_def("nightly_ingest")
+
+    def night(ws: Workspace, instance) -> tuple[bool, list[str]]:
+        with environment(ws.env(endpoints.env)):
+            result = job.execute_in_process(
+                instance=instance,
+                raise_on_error=False,
+                asset_selection=keys,
+                run_config=console_config("CRITICAL"),
+            )
+        return result.success, failures(instance, [result.run_id])
+
+    clean = Workspace(root / "clean")
+    (clean.root / "dagster").mkdir(parents=True, exist_ok=True)
+    with dg.instance_for_test(temp_dir=str(clean.root / "dagster")) as instance:
+        ok, errors = night(clean, instance)
+    reference = {"lake": lake_fingerprint(clean.lake)}
+    results = [
+        CaseResult(
+            "fault",
+            "no faults (reference)",
+            "completes",
+            "completed" if ok else "failed: " + "; ".join(errors[:2]),
+            ok,
+        )
+    ]
+    for index, (name, (knobs, expected)) in enumerate(cases.items()):
+        ws = Workspace(root / f"case{index:02d}")
+        (ws.root / "dagster").mkdir(parents=True, exist_ok=True)
+        with dg.instance_for_test(temp_dir=str(ws.root / "dagster")) as instance:
+            with faults_on(endpoints, knobs):
+                first_ok, first_errors = night(ws, instance)
+            rerun_ok, rerun_errors = night(ws, instance)
+        diffs = differences(reference, {"lake": lake_fingerprint(ws.lake)})
+        results.append(_judge(name, expected, first_ok, first_errors, rerun_ok, rerun_errors, diffs))
+        print(f"[resilience] fault {name}: {'pass' if results[-1].passed else 'FAIL'}", flush=True)
+        if progress:
+            progress(results)
+    return results
+
+
+# ----------------------------------------------------------------------------- connector level (make test)
+
+
+def connector_fault_matrix(root: Path, endpoints, slugs: list[str], names: list[str]) -> list[CaseResult]:
+    """The cases ``names`` on the digitisation connector and the lake alone (no Dagster)."""
+    url, token = endpoints.env["HUE_DIGITIZATION_URL"], endpoints.env["HUE_DIGITIZATION_TOKEN"]
+    clean = root / "clean-lake"
+    sync_digitization(clean, url, token, slugs)
+    reference = {"lake": lake_fingerprint(clean)}
+    results = []
+    for index, name in enumerate(names):
+        knobs, expected = FAULT_CASES[name]
+        lake = root / f"fault-lake-{index:02d}"
+        with faults_on(endpoints, knobs):
+            first_errors = sync_digitization(lake, url, token, slugs)
+        rerun_errors = sync_digitization(lake, url, token, slugs)
+        diffs = differences(reference, {"lake": lake_fingerprint(lake)})
+        results.append(
+            _judge(
+                f"{name} (digitisation sync, no Dagster)",
+                expected,
+                not first_errors,
+                first_errors,
+                not rerun_errors,
+                rerun_errors,
+                diffs,
+            )
+        )
+    return results
