@@ -10,13 +10,22 @@ from collections.abc import Sequence
 
 import dagster as dg
 
+from orchestration.defs.alerts.sensor import alert_on_run_failure
 from orchestration.defs.digitization.assets import digitization_ingest
-from orchestration.defs.digitization.sensors import digitization_catalogue_changed
+from orchestration.defs.digitization.sensors import (
+    digitization_catalogue_changed,
+    digitization_new_open_dataset,
+)
+from orchestration.defs.freshness import build_freshness_sensor, freshness_checks
 from orchestration.defs.one_stop.assets import one_stop_ingest
+from orchestration.defs.one_stop.partitions import backfill_assets, backfill_job
+from orchestration.defs.open_data.assets import open_data_ingest
 from orchestration.defs.population.assets import applicant_verifications, population_by_commune
+from orchestration.defs.population.checks import audit_chain_intact
 from orchestration.defs.publish.assets import publish_assets
 from orchestration.defs.publish.catalog import PublishedDataset
 from orchestration.defs.publish.gate import gate_checks
+from orchestration.defs.publish.report import quarterly_report
 from orchestration.defs.warehouse.assets import warehouse_dbt_assets
 from orchestration.jobs import (
     full_rebuild_job,
@@ -34,15 +43,24 @@ def build_definitions(datasets: Sequence[PublishedDataset] | None = None) -> dg.
         assets=[
             one_stop_ingest,
             digitization_ingest,
+            open_data_ingest,
             applicant_verifications,
             population_by_commune,
             warehouse_dbt_assets,
             *publish_assets(datasets),
+            quarterly_report,
+            *backfill_assets,
         ],
-        asset_checks=gate_checks(datasets),
-        jobs=[nightly_ingest_job, nightly_warehouse_job, full_rebuild_job],
+        asset_checks=[*gate_checks(datasets), *freshness_checks(), audit_chain_intact],
+        jobs=[nightly_ingest_job, nightly_warehouse_job, full_rebuild_job, backfill_job],
         schedules=[nightly_schedule],
-        sensors=[warehouse_after_ingest, digitization_catalogue_changed],
+        sensors=[
+            warehouse_after_ingest,
+            digitization_catalogue_changed,
+            digitization_new_open_dataset,
+            alert_on_run_failure,
+            build_freshness_sensor(list(freshness_checks())),
+        ],
         resources=build_resources(),
     )
 
