@@ -103,7 +103,9 @@ def run_nightly(
     )
     graph = defs.resolve_asset_graph()
     selection = affected_keys(
-        graph, ingest_selection().resolve(graph), latest_materializations(instance, graph.get_all_asset_keys())
+        graph,
+        ingest_selection().resolve(graph),
+        latest_materializations(instance, graph.get_all_asset_keys()),
     )
     warehouse = None
     if selection:
