@@ -137,8 +137,9 @@ class DbtRun:
     failures: list[str]
 
 
-def run_dbt(project: Path, work: Path, env: dict[str, str]) -> DbtRun:
-    """`dbt build` of the temporary project in-process, with env applied only for the call."""
+def run_dbt(project: Path, work: Path, env: dict[str, str], args: Iterable[str] = ("build",)) -> DbtRun:
+    """One dbt command (``build`` unless ``args`` says otherwise) on a temporary project, in-process,
+    with ``env`` applied only for the call. Shared by the scratch-project tests (here, tests/kpi_marts)."""
     from dbt.cli.main import dbtRunner
 
     env = {**env, "DBT_PROJECT_DIR": str(project)}  # where the profile's duckdb target finds its plugin
@@ -147,7 +148,7 @@ def run_dbt(project: Path, work: Path, env: dict[str, str]) -> DbtRun:
     try:
         result = dbtRunner().invoke(
             [
-                "build",
+                *args,
                 "--project-dir", str(project),
                 "--profiles-dir", str(DBT_DIR),
                 "--target-path", str(work / "target"),

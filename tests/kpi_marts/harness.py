@@ -13,12 +13,12 @@ real macros, seeds and public-service models. Two shapes:
 
 from __future__ import annotations
 
-import os
 import shutil
-from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+
+from tests.dbt_semantic.harness import run_dbt  # noqa: F401  (one runner for the scratch projects)
 
 REPO = Path(__file__).resolve().parents[2]
 DBT_DIR = REPO / "dbt_project"
@@ -152,43 +152,3 @@ def create_probe_tables(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("create schema if not exists probe")
     for table, columns in PROBE_TABLES.items():
         con.execute(f"create or replace table probe.{table} ({columns})")
-
-
-@dataclass
-class DbtRun:
-    ok: bool
-    failures: list[str]
-
-
-def run_dbt(project: Path, work: Path, env: dict[str, str], args: list[str]) -> DbtRun:
-    """One dbt command on a temporary project, in-process, with ``env`` applied only for the call."""
-    from dbt.cli.main import dbtRunner
-
-    env = {**env, "DBT_PROJECT_DIR": str(project)}  # where the profile's duckdb target finds its plugin
-    saved = {k: os.environ.get(k) for k in env}
-    os.environ.update(env)
-    try:
-        result = dbtRunner().invoke(
-            [
-                *args,
-                "--project-dir", str(project),
-                "--profiles-dir", str(DBT_DIR),
-                "--target-path", str(work / "target"),
-                "--log-path", str(work / "logs"),
-                "--no-use-colors",
-                "--quiet",
-            ]
-        )  # fmt: skip
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-    failures = []
-    if result.exception is not None:
-        failures.append(repr(result.exception))
-    for node in getattr(result.result, "results", None) or []:
-        if str(node.status) not in ("success", "pass"):
-            failures.append(f"{node.node.unique_id}: {node.status}: {node.message}")
-    return DbtRun(ok=result.success and not failures, failures=failures)
