@@ -146,7 +146,7 @@ def test_a_month_of_changes_on_one_platform_rebuilds_only_what_they_touch(platfo
     failed = {e.step_key for e in result.warehouse.all_events if e.is_step_failure}
     assert all(step.endswith("_row_count_guard") for step in failed), failed
     changed = {
-        e.asset_key
+        e.dagster_event.asset_key
         for e in platform.events(result)
         if e.dagster_event
         and e.dagster_event.event_type == dg.DagsterEventType.ASSET_MATERIALIZATION

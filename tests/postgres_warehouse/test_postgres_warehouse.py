@@ -101,7 +101,10 @@ def test_kpi_marts_are_identical_on_postgres_and_duckdb(platform, warehouse_role
 def test_the_gate_ran_on_postgres_and_published_the_same_rows(platform, nights):
     _, on_postgres = nights
     evaluations = {
-        (e.asset_key.path[-1], e.check_name): e.passed for e in on_postgres.get_asset_check_evaluations()
+        (e.asset_key.path[-1], e.check_name): e.passed
+        for e in on_postgres.get_asset_check_evaluations()
+        # warn-severity dbt tests (the sandbox's messy registers) report, they do not gate
+        if e.severity == dg.AssetCheckSeverity.ERROR
     }
     assert evaluations and all(evaluations.values()), [k for k, ok in evaluations.items() if not ok]
     assert {check for _, check in evaluations} >= {"expectations", "pii_scan", "row_count_guard"}
