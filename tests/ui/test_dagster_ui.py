@@ -131,7 +131,8 @@ def test_asset_graph_shows_every_group_and_finds_the_published_kpi_with_checks(d
     page.wait_for_url("**/assets/rpt_dossier_kpis_monthly**")
     page.get_by_text("Checks", exact=True).first.click()
     page.get_by_text("Checks (3)").wait_for()
-    checks = page.inner_text("body")
     for name in ("expectations", "pii_scan", "row_count_guard"):
-        assert name in checks, name
+        # the list renders its rows one by one: wait for each rather than reading the page once
+        page.get_by_text(name, exact=True).first.wait_for(timeout=30_000)
+    checks = page.inner_text("body")
     assert "This is a blocking asset check." in checks
