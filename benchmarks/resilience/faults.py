@@ -13,7 +13,6 @@ Two levels: :func:`fault_matrix` runs the real Dagster ingest job in this proces
 from __future__ import annotations
 
 import contextlib
-import os
 from collections.abc import Iterator
 from dataclasses import fields
 from pathlib import Path
@@ -23,6 +22,7 @@ from benchmarks.resilience.fingerprint import differences, lake_fingerprint
 from benchmarks.resilience.results import CaseResult
 from benchmarks.resilience.sync import sync_digitization
 from benchmarks.workspace import Workspace
+from orchestration.lib.environment import temporary_environment as environment
 from sandbox.faults import SCHEMA_DRIFTS, Faults
 
 TRANSPORT = "completes (retries); after the faults clear, the lake is identical to a clean night's"
@@ -74,20 +74,6 @@ def faults_on(endpoints, knobs: dict[str, Any]) -> Iterator[None]:
     finally:
         for injector in endpoints.faults.values():
             injector.reset()
-
-
-@contextlib.contextmanager
-def environment(values: dict[str, str]) -> Iterator[None]:
-    saved = {k: os.environ.get(k) for k in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
 
 
 def _judge(

@@ -6,7 +6,9 @@ resources, and a module that read them at import would need reloading.
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -48,3 +50,19 @@ def export_defaults() -> dict[str, str]:
     resolved = {name: setting(name) for name in DEFAULTS}
     os.environ.update(resolved)
     return resolved
+
+
+@contextlib.contextmanager
+def temporary_environment(values: Mapping[str, str]) -> Iterator[None]:
+    """``values`` set in ``os.environ`` for the block, the previous values (or their absence) restored
+    after: for in-process dbt and Dagster runs that read their configuration from the environment."""
+    saved = {key: os.environ.get(key) for key in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value

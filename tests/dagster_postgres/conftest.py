@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.postgres_warehouse.conftest import environment
+from orchestration.lib.environment import temporary_environment as environment
 from tests.support.postgres import PostgresServer, postgres_server  # noqa: F401  (pytest fixture)
 
 REPO = Path(__file__).resolve().parents[2]

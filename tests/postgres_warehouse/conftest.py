@@ -7,10 +7,7 @@ works as ``hue_pipeline``.
 
 from __future__ import annotations
 
-import contextlib
-import os
 import secrets
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import dagster as dg
@@ -59,20 +56,6 @@ def warehouse_roles(postgres_server: PostgresServer) -> Roles:  # noqa: F811
     roles = Roles(postgres_server, {role: secrets.token_urlsafe(12) for role in ROLES})
     apply_roles(roles.url("admin"), roles.passwords)
     return roles
-
-
-@contextlib.contextmanager
-def environment(values: dict[str, str]) -> Iterator[None]:
-    saved = {k: os.environ.get(k) for k in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
 
 
 def small_ingest_keys() -> list[dg.AssetKey]:

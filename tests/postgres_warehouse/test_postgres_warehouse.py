@@ -14,8 +14,9 @@ import duckdb
 import pytest
 import sqlalchemy as sa
 
+from orchestration.lib.environment import temporary_environment as environment
 from portal.store import PortalStore
-from tests.postgres_warehouse.conftest import KPI_MODELS, PUBLISHED, environment, small_ingest_keys
+from tests.postgres_warehouse.conftest import KPI_MODELS, PUBLISHED, small_ingest_keys
 
 pytestmark = [pytest.mark.postgres, pytest.mark.e2e]
 
