@@ -5,11 +5,13 @@ it writes only that path. The store decides where the files go and when they bec
 
 - CSV: UTF-8 without BOM, header row of column names, ISO 8601 dates and times with the +07:00 offset.
 - JSON: the Huế portal's envelope ``{code, message, data: [...], totalRows}``.
-- XLSX: a data sheet (codes stay text) and a sheet "Thông tin" with title, source and reuse terms.
-  Excel holds at most 1,048,576 rows: larger tables get no XLSX, and the manifest says why.
+- XLSX: a data sheet (codes stay text, dates are dates) and a sheet "Thông tin" with title, source and
+  reuse terms, streamed from Arrow (:mod:`portal.xlsx`). Excel holds at most 1,048,576 rows: larger tables
+  get no XLSX, and the manifest says why.
 - Parquet: the typed table, for DuckDB, pandas, Spark.
 - ``datapackage.json``: Frictionless Data Package describing the CSV, with types (codes as ``string``),
-  Vietnamese titles, the reuse terms; it is validated (metadata and data) before the version is published.
+  Vietnamese titles, the reuse terms; it is validated (metadata and every row of data, see
+  :mod:`portal.validate`) before the version is published.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import hashlib
 import json
 import os
 import shutil
-from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -27,12 +29,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
 
 from portal.spec import DatasetSpec
+from portal.validate import MAX_REPORTED_ERRORS, check_tabular_resource, frictionless_errors
+from portal.xlsx import write_workbook
 
 XLSX_MAX_ROWS = 1_048_575  # Excel's sheet limit minus the header row
 
@@ -87,11 +87,13 @@ def _text_table(table: pa.Table) -> pa.Table:
     return pa.Table.from_arrays(arrays, names=table.column_names)
 
 
-def write_csv(table: pa.Table, path: Path) -> None:
-    pacsv.write_csv(_text_table(table), path, write_options=pacsv.WriteOptions(quoting_style="needed"))
+def write_csv(table: pa.Table, path: Path, *, text: pa.Table | None = None) -> None:
+    """``text``: :func:`_text_table` of ``table`` when the caller already has it (JSON uses it too)."""
+    text = _text_table(table) if text is None else text
+    pacsv.write_csv(text, path, write_options=pacsv.WriteOptions(quoting_style="needed"))
 
 
-def write_json(table: pa.Table, path: Path) -> None:
+def write_json(table: pa.Table, path: Path, *, text: pa.Table | None = None) -> None:
     """The envelope around a JSON array of rows that DuckDB writes straight from Arrow.
 
     DuckDB keeps rows out of Python objects: about 10x faster than ``to_pylist`` + ``json.dump`` on
@@ -102,7 +104,7 @@ def write_json(table: pa.Table, path: Path) -> None:
     rows_path = path.with_name(path.name + ".rows")
     connection = duckdb.connect()
     try:
-        connection.register("published_rows", _text_table(table))
+        connection.register("published_rows", _text_table(table) if text is None else text)
         # The path is ours (a staging folder), passed as a bound parameter, never request text.
         connection.execute("COPY published_rows TO $path (FORMAT json, ARRAY true)", {"path": str(rows_path)})
     finally:
@@ -119,65 +121,32 @@ def write_parquet(table: pa.Table, path: Path) -> None:
     pq.write_table(table, path, compression="zstd")
 
 
-def _xlsx_value(value: Any) -> Any:
-    if isinstance(value, str):
-        # openpyxl refuses control characters; they carry no meaning in a published cell.
-        return ILLEGAL_CHARACTERS_RE.sub("", value)
-    if isinstance(value, dt.datetime) and value.tzinfo is not None:
-        # Excel has no time zones: write Huế local time, as the metadata sheet states.
-        return value.replace(tzinfo=None)
-    return value
-
-
-def _xlsx_rows(sheet, table: pa.Table) -> Iterator[list]:
-    for batch in table.to_batches(max_chunksize=10_000):
-        for row in batch.to_pylist():
-            values = []
-            for value in row.values():
-                value = _xlsx_value(value)
-                if isinstance(value, str) and value.startswith("="):
-                    # openpyxl would store it as a formula: force text so "=HYPERLINK(...)" stays data.
-                    # Only these get a cell object: plain values append about twice as fast.
-                    cell = WriteOnlyCell(sheet, value=value)
-                    cell.data_type = "s"
-                    value = cell
-                values.append(value)
-            yield values
-
-
 def write_xlsx(spec: DatasetSpec, version: str, table: pa.Table, path: Path) -> bool:
     """Write the XLSX file; return False (and write nothing) when the table exceeds Excel's row limit."""
     if table.num_rows > XLSX_MAX_ROWS:
         return False
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Dữ liệu")
-    bold = Font(bold=True)
-    header = []
-    for column in spec.columns:
-        cell = WriteOnlyCell(sheet, value=column.title_vi)
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
-    for cells in _xlsx_rows(sheet, table):
-        sheet.append(cells)
-    info = workbook.create_sheet("Thông tin")
-    for label, value in [
-        ("Tên bộ dữ liệu", spec.title_vi),
-        ("Title", spec.title_en),
-        ("Mô tả", spec.description_vi),
-        ("Cơ quan công bố", spec.publisher),
-        ("Phiên bản", version),
-        ("Số dòng", table.num_rows),
-        ("Múi giờ", "Giờ Việt Nam (UTC+07:00)"),
-        ("Điều kiện sử dụng", spec.reuse_terms_vi),
-        ("Reuse terms", spec.reuse_terms_en),
-    ]:
-        info.append([label, _xlsx_value(value)])
-    info.append([])
-    info.append(["Cột (mã)", "Tên cột", "Kiểu", "Mô tả"])
-    for column in spec.columns:
-        info.append([column.name, column.title_vi, column.type, _xlsx_value(column.description_vi)])
-    workbook.save(path)
+    info_rows: list[list[Any]] = [
+        ["Tên bộ dữ liệu", spec.title_vi],
+        ["Title", spec.title_en],
+        ["Mô tả", spec.description_vi],
+        ["Cơ quan công bố", spec.publisher],
+        ["Phiên bản", version],
+        ["Số dòng", table.num_rows],
+        ["Múi giờ", "Giờ Việt Nam (UTC+07:00)"],
+        ["Điều kiện sử dụng", spec.reuse_terms_vi],
+        ["Reuse terms", spec.reuse_terms_en],
+        [],
+        ["Cột (mã)", "Tên cột", "Kiểu", "Mô tả"],
+    ]
+    info_rows += [[c.name, c.title_vi, c.type, c.description_vi] for c in spec.columns]
+    write_workbook(
+        path,
+        headers=[c.title_vi for c in spec.columns],
+        table=table,
+        info_rows=info_rows,
+        title=spec.title_vi,
+        creator=spec.publisher,
+    )
     return True
 
 
@@ -246,15 +215,21 @@ def datapackage_descriptor(
 
 
 def validate_datapackage(path: Path) -> None:
-    """Validate ``datapackage.json`` and its data with Frictionless; raise :class:`DataPackageInvalid`."""
-    # Imported here: frictionless costs about a second to import and only publishing needs it.
-    import frictionless
+    """Validate ``datapackage.json`` and all its data; raise :class:`DataPackageInvalid`.
 
-    report = frictionless.validate(str(path))
-    if not report.valid:
-        errors = [f"{e.type}: {e.message}" for task in report.tasks for e in task.errors][:5]
-        errors += [f"{e.type}: {e.message}" for e in report.errors][:5]
-        raise DataPackageInvalid(f"{path}: " + " | ".join(errors))
+    Frictionless checks the descriptor and reads a sample of rows; Arrow then checks every row against
+    the declared schema (what each part checks: :mod:`portal.validate`).
+    """
+    errors = frictionless_errors(path)
+    if not errors:
+        try:
+            descriptor = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise DataPackageInvalid(f"{path}: {exc}") from exc
+        for resource in descriptor.get("resources", []):
+            errors += check_tabular_resource(resource, path.parent)
+    if errors:
+        raise DataPackageInvalid(f"{path}: " + " | ".join(errors[:MAX_REPORTED_ERRORS]))
 
 
 def write_datapackage(
@@ -281,10 +256,16 @@ def write_version_files(
 
     A format that cannot be produced (XLSX over Excel's row limit) is listed with ``omitted`` and a reason.
     """
-    write_csv(table, directory / FORMATS["csv"][0])
-    write_json(table, directory / FORMATS["json"][0])
-    write_parquet(table, directory / FORMATS["parquet"][0])
-    xlsx_written = write_xlsx(spec, version, table, directory / FORMATS["xlsx"][0])
+    # The XLSX (mostly deflate) is written beside the other formats: Arrow, zlib and DuckDB release the
+    # GIL, so on two cores the writers take about as long as the XLSX alone. Leaving the ``with`` waits for
+    # it, also when another writer failed: nothing writes into the staging folder after this returns.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="xlsx") as pool:
+        xlsx_job = pool.submit(write_xlsx, spec, version, table, directory / FORMATS["xlsx"][0])
+        text = _text_table(table)  # timestamps as text once, for both CSV and JSON
+        write_csv(table, directory / FORMATS["csv"][0], text=text)
+        write_json(table, directory / FORMATS["json"][0], text=text)
+        write_parquet(table, directory / FORMATS["parquet"][0])
+        xlsx_written = xlsx_job.result()
     write_datapackage(spec, version, published_at, directory, validate=validate)
     files: dict[str, dict[str, Any]] = {}
     for fmt, (name, media_type) in FORMATS.items():

@@ -296,3 +296,20 @@ def test_bad_documents_are_refused_before_anything_is_written(store: PortalStore
         with pytest.raises(StoreError):
             store.publish(tourism_spec(), tourism_table(), now=T0, documents=bad)
     assert not store.catalog_path.exists() and store.datasets() == []
+
+
+def test_unchanged_data_renders_no_file_at_all(store: PortalStore, monkeypatch):
+    """A night whose data did not change only conforms and hashes: no writer runs, nothing is staged."""
+    import portal.store
+
+    first = store.publish(dossier_spec(), dossier_table(), now=T0)
+    catalogue = store.catalog_path.read_bytes()
+
+    def must_not_render(*args, **kwargs):
+        raise AssertionError("an unchanged dataset was rendered again")
+
+    monkeypatch.setattr(portal.store, "write_version_files", must_not_render)
+    result = store.publish(dossier_spec(), dossier_table(), now=T0 + dt.timedelta(days=1))
+    assert not result.published and result.reason == "unchanged" and result.previous_version == first.version
+    assert store.catalog_path.read_bytes() == catalogue
+    assert not any((store.root / ".staging").iterdir())
