@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from sources.lake.lake import TableContract
 
@@ -101,6 +103,74 @@ def dossier_problem(row: dict, retyped: frozenset[str] = frozenset()) -> str | N
     if not row.get("NgayCapNhat"):
         return "missing NgayCapNhat"
     return None
+
+
+def _text_array(values: Sequence[object]) -> pa.Array | None:
+    """The column as Arrow text when every value is a plain ``str`` or None; None otherwise."""
+    if not set(map(type, values)) <= {str, type(None)}:
+        return None
+    return pa.array(values, pa.string())
+
+
+def _ints_in(values: Sequence[object], low: int, high: int, empty_ok: bool) -> pa.Array | None:
+    """Where an all-integer column holds a value in ``low..high`` (or nothing, when ``empty_ok``)."""
+    if not set(map(type, values)) <= {int, type(None)}:
+        return None
+    ints = pa.array(values, pa.int64())
+    ok = pc.and_(pc.greater_equal(ints, low), pc.less_equal(ints, high))
+    return pc.fill_null(ok, empty_ok)
+
+
+def _timestamps_plain(values: Sequence[object]) -> pa.Array | None:
+    """Where a text column is empty or a plainly valid ``yyyyMMddHHmmss`` (ASCII, in range, year ≥ 1000).
+
+    Arrow's strptime is lenient (it rolls 31 February into March and takes 13 digits), so a value counts as
+    plain only when formatting the parsed instant gives back the very same text; Python's strptime accepts
+    every such value. Anything else is left to ``parse_ts`` row by row.
+    """
+    text = _text_array(values)
+    if text is None:
+        return None
+    parsed = pc.strptime(text, format=TS_FORMAT, unit="s", error_is_null=True)
+    same = pc.equal(pc.strftime(parsed, format=TS_FORMAT), text)
+    plain = pc.and_(same, pc.invert(pc.starts_with(text, "0")))
+    empty = pc.fill_null(pc.equal(text, ""), True)
+    return pc.or_(empty, pc.fill_null(plain, False))
+
+
+def dossier_problems(
+    columns: Mapping[str, Sequence[object]], rows: int, retyped: frozenset[str] = frozenset()
+) -> list[int]:
+    """Indices of the rows of a page (given as columns) that may break the dossier contract.
+
+    Whole columns are checked with Arrow; a row is listed unless every check plainly passes, so the caller
+    judges only the listed rows with ``dossier_problem`` and gets exactly its reasons. A column of an
+    unexpected shape (mixed types, digits as text) lists every row, which is slower but never wrong.
+    """
+    checks: list[pa.Array | None] = []
+    for name in ("MaHoSo", "MaTTHC"):
+        text = _text_array(columns[name]) if name in columns else None
+        checks.append(None if text is None else pc.fill_null(pc.not_equal(text, ""), False))
+    for name, low, high, empty_ok in (("TrangThaiHoSo", 1, 10, False), ("KenhThucHien", 1, 3, True)):
+        if name in retyped:
+            continue
+        checks.append(_ints_in(columns[name], low, high, empty_ok) if name in columns else None)
+    for name in (*DOSSIER_TIMESTAMPS, "NgayCapNhat"):
+        if name in retyped:
+            continue
+        if name in columns:
+            checks.append(_timestamps_plain(columns[name]))
+        elif name == "NgayCapNhat":
+            checks.append(None)
+    # A row without NgayCapNhat is missing it, whether or not the column was retyped.
+    text = _text_array(columns["NgayCapNhat"]) if "NgayCapNhat" in columns else None
+    checks.append(None if text is None else pc.fill_null(pc.not_equal(text, ""), False))
+    if any(check is None for check in checks):
+        return list(range(rows))
+    fine = pa.array([True] * rows, pa.bool_())
+    for check in checks:
+        fine = pc.and_(fine, check)
+    return pc.indices_nonzero(pc.invert(fine)).to_pylist()
 
 
 # ---- the DVCQG record, as Arrow --------------------------------------------------------------------
