@@ -41,20 +41,6 @@ def store(matrix: str, results: list[CaseResult], command: str, notes: str = "")
 # Why the failing cases fail, from reading the code paths they went through. Kept beside the generator
 # so that the report never shows a failure without its cause; a case that starts passing drops its line.
 CAUSES: dict[str, str] = {
-    "csv_huge_cell": "`sources/open_data/files.read_csv` uses Python's `csv` module, whose field limit "
-    "(131.072 characters) raises `_csv.Error` for the whole file; the error is not a `FileFormatError`, so "
-    "the connector sees an unexpected exception rather than a quarantined row. Fix: raise "
-    "`csv.field_size_limit` to a bound of our choosing and quarantine rows whose cells exceed it.",
-    "csv_nul_bytes": "NUL characters pass the decoder and the type inference and reach the lake; "
-    "PostgreSQL `text` cannot store them (the DuckDB warehouse can). Fix: quarantine (or strip, with a "
-    "reason) cells holding U+0000 in `build_table`.",
-    "xlsx_formula_no_cache": "openpyxl reads a formula cell saved without its cached value as `None` "
-    "(`data_only=True`), so a total row becomes a silent NULL. Fix: open the sheet a second time without "
-    "`data_only` and quarantine cells that hold a formula but no value.",
-    "ndjson_swapped_coordinates": "Digitisation pages are read as text by design (the lake keeps what the "
-    "platform sent); latitude/longitude ranges are checked only later by the warehouse's semantic types, "
-    "not at ingest, so the lake accepts the row.",
-    "ndjson_huge_cell": "No size bound on a cell at ingest: a 2 MB name is committed as is.",
     "schema_drift=add_column": "Row counts match the clean lake (nothing lost, nothing duplicated), but the "
     "rows synced during the drift night keep the extra column, and the cursor has moved past them, so the "
     "clean night does not deliver them again: the lake is complete but not identical to a clean one. "
@@ -75,6 +61,18 @@ CAUSES: dict[str, str] = {
     "combined: malformed": "See malformed_rows_every and bad_encoding.",
     "clean run": "The reference run itself failed; see its log (the working tree was being edited in parallel).",
 }
+
+
+CORPUS_OUTCOMES = (
+    "Kết quả — outcomes: *rejected* (từ chối: the whole input refused, with the reader's reason); "
+    "*quarantined* (cách ly: the bad rows set aside in the lake's quarantine with a reason, the good rows "
+    "committed); *accepted* (nhận: read correctly and committed); *empty* (rỗng: a header without rows, "
+    "nothing committed); *flagged* (gắn cờ: committed as the source sent it, by design, then built by the "
+    "warehouse's real generated staging model, dbt on DuckDB, whose semantic-type macros keep the bad value "
+    "as the corrected or null one with its `<column>__issue` reason, counted for the data-quality mart). "
+    "A cell longer than 1.048.576 characters, a NUL character, or an XLSX formula saved without its result "
+    "quarantines its row (`cell_too_large`, `nul_character`, `formula_without_value`)."
+)
 
 
 def _causes(data: dict[str, Any]) -> list[str]:
@@ -102,6 +100,8 @@ def _section(matrix: str, data: dict[str, Any]) -> str:
     ]
     if data.get("notes"):
         lines += ["", data["notes"]]
+    if matrix == "corpus":
+        lines += ["", CORPUS_OUTCOMES]
     lines += ["", "| case | expected | observed | result |", "|---|---|---|---|"]
     for c in cases:
         verdict = "đạt (pass)" if c["passed"] else "**không đạt (FAIL)**"

@@ -5,7 +5,8 @@ The page is NDJSON: one JSON object per line, every value text. The fast path ha
 JSON or not an object, bytes that are not UTF-8, a value that is a number or a nested object) makes
 Arrow refuse the block; then, and only then, the page is read line by line so that the good rows still
 load and each bad line goes to quarantine verbatim with its reason. ``pyarrow.json`` would silently turn
-invalid UTF-8 into U+FFFD, so the bytes are checked first.
+invalid UTF-8 into U+FFFD, so the bytes are checked first. A row with a cell longer than the readers'
+bound (``MAX_CELL_CHARS``, shared with the open-data files) is quarantined too, checked on Arrow arrays.
 
 All text is normalised to Unicode NFC (one spelling per character for joins and deduplication); the
 choice between old and modern tone placement is staging's job, not the connector's.
@@ -25,6 +26,7 @@ import pyarrow.json as pj
 from sources.common.batch import QuarantinedRow
 from sources.common.paging import RetryPage
 from sources.digitization.drift import SEMANTIC_TYPE_KEY, UNKNOWN_TYPE
+from sources.open_data.cells import MAX_CELL_CHARS
 
 
 class PageIncomplete(RetryPage):
@@ -60,6 +62,8 @@ def parse_page(body: bytes, columns: Sequence[tuple[str, str]], primary_key: Seq
     quarantined: list[QuarantinedRow] = []
     if table is None:
         table, quarantined = _slow(body, schema)
+    table, oversized = _split_oversized_cells(table)
+    quarantined.extend(oversized)
     table, missing_key = _split_missing_keys(table, primary_key)
     quarantined.extend(missing_key)
     return ParsedPage(_nfc(table), quarantined)
@@ -143,6 +147,47 @@ def _slow(body: bytes, schema: pa.Schema) -> tuple[pa.Table, list[QuarantinedRow
         ]
     )
     return pa.Table.from_pylist(rows, schema=full), quarantined
+
+
+def _split_oversized_cells(table: pa.Table) -> tuple[pa.Table, list[QuarantinedRow]]:
+    """Rows with a cell longer than ``MAX_CELL_CHARS`` (the open-data readers' bound): quarantine them.
+
+    Vectorised: a cell's byte length (read from the offsets, no scan) bounds its length in characters, so
+    on a usual page nothing is counted at all; characters are counted only in a column that has a cell
+    with more bytes than the limit.
+    """
+    bad = None
+    reasons: dict[str, pa.ChunkedArray] = {}
+    for name, col in zip(table.column_names, table.columns, strict=True):
+        if not pa.types.is_string(col.type) or table.num_rows == 0:
+            continue
+        longest = pc.max(pc.binary_length(col)).as_py()
+        if longest is None or longest <= MAX_CELL_CHARS:
+            continue
+        lengths = pc.utf8_length(col)
+        over = pc.fill_null(pc.greater(lengths, MAX_CELL_CHARS), False)
+        if not pc.any(over).as_py():
+            continue
+        reasons[name] = lengths
+        bad = over if bad is None else pc.or_(bad, over)
+    if bad is None:
+        return table, []
+    rows = pc.indices_nonzero(bad).to_pylist()
+    quarantined = []
+    for i in rows:
+        too_long = [
+            f"{name}: {_grouped(n)} characters"
+            for name, lengths in reasons.items()
+            if (n := lengths[i].as_py() or 0) > MAX_CELL_CHARS
+        ]
+        row = table.slice(i, 1).to_pylist()[0]
+        reason = f"cell_too_large: {', '.join(too_long)}, more than the {_grouped(MAX_CELL_CHARS)} allowed"
+        quarantined.append(QuarantinedRow(reason, json.dumps(row, ensure_ascii=False, sort_keys=True)))
+    return table.filter(pc.invert(bad)), quarantined
+
+
+def _grouped(number: int) -> str:
+    return f"{number:,}".replace(",", ".")
 
 
 def _split_missing_keys(table: pa.Table, primary_key: Sequence[str]) -> tuple[pa.Table, list[QuarantinedRow]]:

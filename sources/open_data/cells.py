@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -17,7 +18,26 @@ from sources.common.vietnamese import (
     parse_percent_vi,
 )
 
-Cell = Any  # str | int | float | Decimal | date | datetime | bool | None
+Cell = Any  # str | int | float | Decimal | date | datetime | bool | FormulaWithoutValue | None
+
+# The longest text one cell may hold (độ dài tối đa của một ô), in characters, shared by every reader (CSV,
+# XLSX, JSON API records, digitisation export pages). The longest real values in the province's tables are
+# descriptions of a few thousand characters; a megabyte in one cell is a broken export (an unclosed quote
+# swallowing the rest of the file, a pasted document or image), and it would bloat every Parquet page,
+# warehouse scan and published file that carries it. Such a row is quarantined whole, with its reason.
+MAX_CELL_CHARS = 1 << 20  # 1,048,576 characters (1 MiB of ASCII text)
+
+
+@dataclass(frozen=True)
+class FormulaWithoutValue:
+    """An XLSX cell holding a formula whose result was never saved (a script wrote the file, Excel never
+    recalculated it): the value is unknown, so the row must not load with a silent NULL there."""
+
+    formula: str
+
+    def __str__(self) -> str:
+        return self.formula
+
 
 _MONEY_HINT_RE = re.compile(r"(đ|₫|vnd|vnđ|đồng|nghìn|ngàn|triệu|tỷ|tỉ|k)\.?$", re.I)
 
@@ -68,3 +88,49 @@ def parse_number_cell(text: str, convention: str) -> Decimal:
         if _MONEY_HINT_RE.search(stripped):
             return parse_money_vi(stripped, convention)  # type: ignore[arg-type]
         raise
+
+
+def row_problems(cells: Sequence[Cell], names: Sequence[str]) -> list[str]:
+    """``"<column>: <reason>"`` for every cell of the row that :func:`cell_problem` refuses.
+
+    Every row of every file passes here, so the usual row is cleared in C: a row of text cells (all of a
+    CSV) is joined once and searched in C, and only a row that might hold a problem is looked at cell by
+    cell (a long row of short cells is one of those, and passes).
+    """
+    joined: str | None
+    try:
+        joined = "".join(cells)
+    except TypeError:
+        # numbers, dates and None (XLSX, JSON records) can hold neither problem: only the text is searched
+        kinds = set(map(type, cells))
+        joined = None if FormulaWithoutValue in kinds else "".join([c for c in cells if isinstance(c, str)])
+    if joined is not None and len(joined) <= MAX_CELL_CHARS and "\x00" not in joined:
+        return []
+    return [
+        f"{name}: {problem}"
+        for name, cell in zip(names, cells, strict=False)
+        if (problem := cell_problem(cell)) is not None
+    ]
+
+
+def cell_problem(cell: Cell) -> str | None:
+    """Why a cell cannot load whatever its column's type, or None: ``cell_too_large`` (over
+    :data:`MAX_CELL_CHARS`), ``nul_character`` (U+0000, which PostgreSQL ``text`` cannot store) or
+    ``formula_without_value``."""
+    if isinstance(cell, FormulaWithoutValue):
+        return f"formula_without_value: {cell.formula!r} has no saved result (never recalculated in Excel)"
+    if not isinstance(cell, str):
+        return None
+    if len(cell) > MAX_CELL_CHARS:
+        return f"cell_too_large: {_grouped(len(cell))} characters, more than the {_grouped(MAX_CELL_CHARS)} allowed"
+    position = cell.find("\x00")
+    if position >= 0:
+        return (
+            f"nul_character: U+0000 at character {position + 1} "
+            f"(PostgreSQL text cannot store it): {cell[:60]!r}"
+        )
+    return None
+
+
+def _grouped(number: int) -> str:
+    return f"{number:,}".replace(",", ".")  # Vietnamese digit grouping: 1.048.576

@@ -3,8 +3,10 @@
 :func:`build_table` types each column from its values (kiểu dữ liệu cột): codes (``Mã ...``, numbers
 with leading zeros) stay strings, columns of Vietnamese numbers (``1.234``, ``64,89``, ``86,56 %``,
 ``1.500.000 đ``) become int64 or float64, columns of dates (``dd/mm/yyyy``, ISO, Excel serials...) become
-date32, the rest stay NFC strings. A row whose value does not fit its column's type, or whose field
-count is wrong, goes to quarantine with the reason and the row as it came; nothing is dropped silently.
+date32, the rest stay NFC strings. A row whose value does not fit its column's type, whose field count
+is wrong, or holding a cell no column can load (longer than ``MAX_CELL_CHARS``, a NUL character, an XLSX
+formula without its saved result: :func:`sources.open_data.cells.cell_problem`) goes to quarantine with the
+reason and the row as it came; nothing is dropped silently.
 The header itself is found by :mod:`sources.open_data.header`.
 """
 
@@ -28,7 +30,7 @@ from sources.common.vietnamese import (
     nfc,
     parse_datetime_vi,
 )
-from sources.open_data.cells import Cell, blank, filled, parse_number_cell
+from sources.open_data.cells import Cell, blank, filled, parse_number_cell, row_problems
 from sources.open_data.header import Header, locate_header
 from sources.open_data.naming import unique_slugs
 
@@ -244,6 +246,13 @@ def build_table(
                 QuarantinedRow.of(
                     f"wrong_field_count: line {number} has {len(cells)} fields, expected {width}", _raw(cells)
                 )
+            )
+            continue
+        # Checked before typing, so that a broken cell neither shapes its column's type nor loads.
+        problems = row_problems(cells[:width], names)
+        if problems:
+            quarantined.append(
+                QuarantinedRow.of(f"line {number}: " + "; ".join(problems), _raw(cells, names))
             )
             continue
         kept.append((number, cells[:width]))
