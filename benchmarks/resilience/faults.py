@@ -18,7 +18,7 @@ from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
-from benchmarks.resilience.fingerprint import differences, lake_fingerprint
+from benchmarks.resilience.fingerprint import differences, lake_columns, lake_fingerprint
 from benchmarks.resilience.results import CaseResult
 from benchmarks.resilience.sync import sync_digitization
 from benchmarks.workspace import Workspace
@@ -27,7 +27,10 @@ from sandbox.faults import SCHEMA_DRIFTS, Faults
 
 TRANSPORT = "completes (retries); after the faults clear, the lake is identical to a clean night's"
 DATA = "completes with the bad rows quarantined, or fails naming the table; the next clean night restores the clean lake"
-DRIFT = "additive drift completes, breaking drift fails naming the table (batch held); the next clean night restores the clean lake"
+DRIFT = (
+    "additive drift completes (the new column kept and recorded), breaking drift fails naming the table "
+    "(batch held); after the next clean night the lake equals a clean night's on its columns"
+)
 
 # name -> (knobs, expectation). Every knob of sandbox.faults.Faults appears at least once (checked below).
 FAULT_CASES: dict[str, tuple[dict[str, Any], str]] = {
@@ -84,6 +87,7 @@ def _judge(
     rerun_ok: bool,
     rerun_errors: list[str],
     diffs: list[str],
+    added: tuple[str, ...] | list[str] = (),
 ) -> CaseResult:
     first = (
         "faulty night completed"
@@ -98,11 +102,28 @@ def _judge(
         if not diffs
         else f"{len(diffs)} difference(s): " + "; ".join(diffs[:3])
     )
+    if added:
+        state += "; columns added by the source and kept: " + ", ".join(added[:4])
     # a failure must say what failed: every message non-empty
     clear_message = first_ok or (bool(first_errors) and all(e.strip() for e in first_errors))
     return CaseResult(
         "fault", name, expected, f"{first}; {clear}; {state}", clear_message and rerun_ok and not diffs
     )
+
+
+def _compare(clean_lake: Path, lake: Path) -> tuple[list[str], list[str]]:
+    """(differences on the clean lake's columns, columns this lake has beyond them)."""
+    reference = lake_columns(clean_lake)
+    diffs = differences(
+        {"lake": lake_fingerprint(clean_lake)}, {"lake": lake_fingerprint(lake, columns=reference)}
+    )
+    added = [
+        f"{table}.{column}"
+        for table, cols in lake_columns(lake).items()
+        for column in cols
+        if column not in reference.get(table, cols)
+    ]
+    return diffs, added
 
 
 # ----------------------------------------------------------------------------- Dagster level (make resilience)
@@ -136,7 +157,6 @@ def fault_matrix(
     (clean.root / "dagster").mkdir(parents=True, exist_ok=True)
     with dg.instance_for_test(temp_dir=str(clean.root / "dagster")) as instance:
         ok, errors = night(clean, instance)
-    reference = {"lake": lake_fingerprint(clean.lake)}
     results = [
         CaseResult(
             "fault",
@@ -153,8 +173,8 @@ def fault_matrix(
             with faults_on(endpoints, knobs):
                 first_ok, first_errors = night(ws, instance)
             rerun_ok, rerun_errors = night(ws, instance)
-        diffs = differences(reference, {"lake": lake_fingerprint(ws.lake)})
-        results.append(_judge(name, expected, first_ok, first_errors, rerun_ok, rerun_errors, diffs))
+        diffs, added = _compare(clean.lake, ws.lake)
+        results.append(_judge(name, expected, first_ok, first_errors, rerun_ok, rerun_errors, diffs, added))
         print(f"[resilience] fault {name}: {'pass' if results[-1].passed else 'FAIL'}", flush=True)
         if progress:
             progress(results)
@@ -169,7 +189,6 @@ def connector_fault_matrix(root: Path, endpoints, slugs: list[str], names: list[
     url, token = endpoints.env["HUE_DIGITIZATION_URL"], endpoints.env["HUE_DIGITIZATION_TOKEN"]
     clean = root / "clean-lake"
     sync_digitization(clean, url, token, slugs)
-    reference = {"lake": lake_fingerprint(clean)}
     results = []
     for index, name in enumerate(names):
         knobs, expected = FAULT_CASES[name]
@@ -177,7 +196,7 @@ def connector_fault_matrix(root: Path, endpoints, slugs: list[str], names: list[
         with faults_on(endpoints, knobs):
             first_errors = sync_digitization(lake, url, token, slugs)
         rerun_errors = sync_digitization(lake, url, token, slugs)
-        diffs = differences(reference, {"lake": lake_fingerprint(lake)})
+        diffs, added = _compare(clean, lake)
         results.append(
             _judge(
                 f"{name} (digitisation sync, no Dagster)",
@@ -187,6 +206,7 @@ def connector_fault_matrix(root: Path, endpoints, slugs: list[str], names: list[
                 not rerun_errors,
                 rerun_errors,
                 diffs,
+                added,
             )
         )
     return results

@@ -5,7 +5,8 @@ version ids differ between a crashed-and-rerun night and a clean one, the rows m
 
 * lake: per table, the row count and an order-independent hash of every committed row, load columns
   (``_batch_id``, ``_extracted_at``, ``_source``) and run-time columns (:data:`RUN_TIME_COLUMNS`) left
-  out — a lost or duplicated row changes both;
+  out — a lost or duplicated row changes both. An open-data dataset's table holds whole harvests, and
+  staging reads the newest one: its content is that batch alone;
 * marts: per table of the ``marts`` schema, row count and order-independent row hash;
 * portal store: per dataset, the number of versions and the current version's content hash (a
   duplicated publication shows as an extra version).
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from sources.lake.lake import LOAD_COLUMNS
+from sources.open_data.sync import is_snapshot_table
 
 # Columns that record when the run happened, not what the source holds: two correct runs differ there.
 RUN_TIME_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -27,8 +29,13 @@ RUN_TIME_COLUMNS: dict[str, tuple[str, ...]] = {
 _ROWS_HASH = "select count(*), coalesce(md5(string_agg(h, ',' order by h)), '') from (select md5(cast(t as varchar)) as h from {src} t)"
 
 
-def lake_fingerprint(lake: Path) -> dict[str, list]:
-    """``{"system/table": [rows, hash]}`` over the committed batches of the lake at ``lake``."""
+def lake_fingerprint(lake: Path, columns: dict[str, list[str]] | None = None) -> dict[str, list]:
+    """``{"system/table": [rows, hash]}`` over the committed batches of the lake at ``lake``.
+
+    ``columns`` (``{"system/table": [column, ...]}``) hashes only those columns of a table: a night with
+    additive drift keeps the column the source added (as it must), and is compared with a clean night on
+    the columns a clean night has; :func:`lake_columns` lists the extra ones.
+    """
     import duckdb
 
     from sources.lake.manifest import Manifest
@@ -52,12 +59,39 @@ def lake_fingerprint(lake: Path) -> dict[str, list]:
             if not files:
                 out[f"{system}/{table}"] = [0, "files missing"]
                 continue
+            if system == "open_data" and is_snapshot_table(table):
+                files = files[-1:]  # batch ids sort by time: the newest harvest is the dataset now
             exclude = ", ".join(
                 f'"{c}"' for c in (*LOAD_COLUMNS, *RUN_TIME_COLUMNS.get(f"{system}/{table}", ()))
             )
-            src = f"(select * exclude ({exclude}) from read_parquet({files!r}, union_by_name = true, hive_partitioning = false))"
+            wanted = (columns or {}).get(f"{system}/{table}")
+            select = ", ".join(f'"{c}"' for c in wanted) if wanted is not None else f"* exclude ({exclude})"
+            src = f"(select {select} from read_parquet({files!r}, union_by_name = true, hive_partitioning = false))"
             rows, digest = con.execute(_ROWS_HASH.format(src=src)).fetchone()
             out[f"{system}/{table}"] = [rows, digest]
+    finally:
+        con.close()
+    return out
+
+
+def lake_columns(lake: Path) -> dict[str, list[str]]:
+    """``{"system/table": [column, ...]}`` of the committed files (load and run-time columns left out)."""
+    import duckdb
+
+    out: dict[str, list[str]] = {}
+    con = duckdb.connect()
+    try:
+        for table_dir in sorted((lake / "raw").glob("*/*")):
+            files = sorted(str(p) for p in table_dir.glob("batch=*/part-0.parquet"))
+            if not files:
+                continue
+            name = f"{table_dir.parent.name}/{table_dir.name}"
+            skip = {*LOAD_COLUMNS, *RUN_TIME_COLUMNS.get(name, ())}
+            described = con.execute(
+                "describe select * from read_parquet(?, union_by_name = true, hive_partitioning = false)",
+                [files],
+            ).fetchall()
+            out[name] = [row[0] for row in described if row[0] not in skip]
     finally:
         con.close()
     return out

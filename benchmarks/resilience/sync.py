@@ -22,20 +22,17 @@ def sync_digitization(lake_dir: Path, base_url: str, token: str, slugs: list[str
     """Sync ``slugs`` into the lake at ``lake_dir``; returns one message per table that failed."""
     from sources.common.errors import SchemaDriftError, SourceError
     from sources.digitization.connector import DigitizationConnector
-    from sources.digitization.contracts import lake_contract
+    from sources.digitization.sync import sync_table
     from sources.lake import Lake
 
     lake = Lake(lake_dir)
     failures = []
+    # strict_schema off, as the asset's resource: the lake holds a batch that breaks the catalogue.
     with DigitizationConnector(base_url, token, page_size=PAGE_SIZE, strict_schema=False) as connector:
         live = {table.slug: table for table in connector.catalogue.tables}
         for slug in slugs:
-            table = live[slug]
             try:
-                with lake.stream("digitization", slug, {slug: lake_contract(table)}) as tx:
-                    for batch in connector.export(table, tx.cursor_from):
-                        tx.write(batch)
-                    tx.commit()
+                sync_table(lake, connector, live[slug])
             except (SchemaDriftError, SourceError) as exc:
                 failures.append(f"{slug}: {exc}")
     return failures

@@ -5,9 +5,18 @@ from __future__ import annotations
 import dagster as dg
 
 
-def batch_metadata(record, seconds: float) -> dict[str, dg.MetadataValue | str]:
-    """Rows, rejects, size, cursor range, drift and duration of one committed batch (a ``BatchRecord``)."""
-    return {
+def batch_metadata(record, seconds: float, hold=None) -> dict[str, dg.MetadataValue | str]:
+    """Rows, rejects, size, cursor range, drift and duration of one committed batch (a ``BatchRecord``),
+    and the stream's quarantine ``hold`` (a ``sources.lake.manifest.Hold``) when its cursor is kept back."""
+    held = (
+        {
+            "cursor_held_at": hold.cursor or "(đầu bảng — table start)",
+            "hold_nights": dg.MetadataValue.int(hold.nights),
+        }
+        if hold is not None
+        else {}
+    )
+    return held | {
         "rows": dg.MetadataValue.int(record.rows),
         "quarantined": dg.MetadataValue.int(record.quarantined),
         "bytes": dg.MetadataValue.int(record.bytes),

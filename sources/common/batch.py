@@ -8,6 +8,10 @@ from typing import Any
 
 import pyarrow as pa
 
+SCHEMA_DRIFT_METADATA = b"schema_drift"
+"""Schema-metadata key under which a connector records how a batch drifted from the columns the source
+declares (JSON with ``kind`` none | additive | breaking and ``changes``); the lake holds a breaking batch."""
+
 
 @dataclass(frozen=True)
 class QuarantinedRow:
@@ -31,13 +35,28 @@ class SourceBatch:
     ``cursor`` is the high-water mark of the update cursor *after* this batch (a string so that
     ``yyyyMMddHHmmss`` timestamps, integers and opaque page tokens all fit); ``None`` means the
     source has no cursor for this table (full snapshot tables such as catalogues).
+
+    ``resume_from`` is where a later extraction must start to be given the quarantined rows again (the
+    cursor before the first page that held one; ``""`` for the table's beginning). The lake keeps the
+    stream's cursor there for a bounded number of nights, so rows spoiled in transit come back once the
+    source sends them whole. ``None``: the source cannot re-deliver them; they stay in quarantine only.
     """
 
     table: str
     data: pa.Table
     cursor: str | None = None
     quarantined: list[QuarantinedRow] = field(default_factory=list)
+    resume_from: str | None = None
 
     @property
     def num_rows(self) -> int:
         return self.data.num_rows
+
+
+def declared_drift(data: pa.Table) -> tuple[bool, list[str]]:
+    """(breaking, changes) a connector recorded on ``data`` under :data:`SCHEMA_DRIFT_METADATA`."""
+    raw = (data.schema.metadata or {}).get(SCHEMA_DRIFT_METADATA)
+    if not raw:
+        return False, []
+    note = json.loads(raw)
+    return note.get("kind") == "breaking", list(note.get("changes", []))

@@ -21,7 +21,7 @@ from functools import cached_property
 
 import pyarrow as pa
 
-from sources.common.batch import QuarantinedRow, SourceBatch
+from sources.common.batch import SCHEMA_DRIFT_METADATA, QuarantinedRow, SourceBatch
 from sources.common.errors import SchemaDriftError, SourceError
 from sources.common.http import RetryingSession, RetryPolicy
 from sources.common.paging import PageRetrier, RetryPage
@@ -37,7 +37,7 @@ from sources.digitization.pages import check_complete, parse_page
 log = logging.getLogger(__name__)
 
 SYSTEM = "digitization"
-DRIFT_METADATA_KEY = b"schema_drift"
+DRIFT_METADATA_KEY = SCHEMA_DRIFT_METADATA
 
 
 class StalePage(RetryPage):
@@ -153,9 +153,13 @@ class DigitizationConnector:
         pending: list[pa.Table] = []
         quarantined: list[QuarantinedRow] = []
         pending_rows = 0
+        resume_from: str | None = None
         yielded = False
         while True:
             page, next_cursor, has_more = self._page(spec, position)
+            if page.quarantined and resume_from is None:
+                # The platform re-sends this page from the same cursor: rows spoiled in transit come back.
+                resume_from = position
             data = page.data
             drift = classify_drift(known, data.schema)
             if drift.breaking and self.strict_schema:
@@ -167,9 +171,9 @@ class DigitizationConnector:
             position = next_cursor
             if pending_rows >= self.batch_rows or not has_more:
                 if pending_rows or quarantined or not yielded:
-                    yield SourceBatch(spec.slug, _concat(pending), position or None, quarantined)
+                    yield SourceBatch(spec.slug, _concat(pending), position or None, quarantined, resume_from)
                     yielded = True
-                pending, quarantined, pending_rows = [], [], 0
+                pending, quarantined, pending_rows, resume_from = [], [], 0, None
             if not has_more:
                 return
 

@@ -58,6 +58,7 @@ class SchemaDrift:
                 "removed": list(self.removed),
                 "renamed": [list(p) for p in self.renamed],
                 "retyped": [list(p) for p in self.retyped],
+                "changes": self.changes(),
             }
         )
 

@@ -28,20 +28,23 @@ class SchemaDrift:
     added: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     retyped: list[str] = field(default_factory=list)  # "col: old -> new"
+    declared: list[str] = field(
+        default_factory=list
+    )  # breaking changes the connector saw against its source's declared columns
 
     @property
     def breaking(self) -> bool:
-        return bool(self.removed or self.retyped)
+        return bool(self.removed or self.retyped or self.declared)
 
     @property
     def changed(self) -> bool:
-        return bool(self.added or self.removed or self.retyped)
+        return bool(self.added or self.removed or self.retyped or self.declared)
 
     def describe(self) -> list[str]:
         out = [f"column added: {c}" for c in self.added]
         out += [f"column removed: {c}" for c in self.removed]
         out += [f"column retyped: {c}" for c in self.retyped]
-        return out
+        return out + [c for c in self.declared if c not in out]
 
 
 def schema_to_dict(schema: pa.Schema) -> dict[str, str]:
@@ -63,3 +66,34 @@ def compare_schemas(known: dict[str, str] | None, new: dict[str, str]) -> Schema
             continue
         retyped.append(f"{col}: {old_type} -> {new_type}")
     return SchemaDrift(added=added, removed=removed, retyped=retyped)
+
+
+def type_family(arrow_type: str) -> str | None:
+    """The kind of value an Arrow type name holds: ``number``, ``text``, ``temporal``, ``bool``, other
+    names as they are; ``None`` for ``null`` (an all-empty column says nothing about its type).
+
+    Harvests of a file or an API infer their types from the values, so an integer column may arrive as
+    ``double`` one night without anything having changed; a number arriving as text has."""
+    if arrow_type == "null":
+        return None
+    if arrow_type.startswith(("int", "uint", "float", "double", "halffloat", "decimal")):
+        return "number"
+    if arrow_type in ("string", "large_string", "utf8", "large_utf8"):
+        return "text"
+    if arrow_type.startswith(("date", "timestamp", "time")):
+        return "temporal"
+    return arrow_type
+
+
+def family_drift(declared: dict[str, str], schema: dict[str, str]) -> SchemaDrift:
+    """Drift of a batch's ``schema`` (column → Arrow type) from ``declared`` columns (column → family)."""
+    got = {name: type_family(typ) for name, typ in schema.items()}
+    return SchemaDrift(
+        added=[c for c in got if c not in declared],
+        removed=[c for c in declared if c not in got],
+        retyped=[
+            f"{c}: {declared[c]} -> {got[c]}"
+            for c in declared
+            if got.get(c) is not None and declared[c] is not None and got[c] != declared[c]
+        ],
+    )

@@ -15,6 +15,7 @@ finished). Readers glob ``raw/`` only, so they never see a half-written batch.
 
 from __future__ import annotations
 
+import dataclasses
 import fcntl
 import json
 import logging
@@ -31,15 +32,21 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from sources.common.batch import SourceBatch
+from sources.common.batch import SourceBatch, declared_drift
 from sources.common.crash import maybe_crash
 from sources.common.errors import SchemaDriftError
-from sources.lake.drift import compare_schemas, schema_to_dict
-from sources.lake.manifest import BatchRecord, Manifest
+from sources.lake.drift import SchemaDrift, compare_schemas, schema_to_dict
+from sources.lake.manifest import BatchRecord, Hold, Manifest
 
 log = logging.getLogger(__name__)
 
 LOAD_COLUMNS = ("_batch_id", "_extracted_at", "_source")
+
+MAX_HOLD_NIGHTS = 3
+"""Syncs in a row that keep a stream's cursor back for its quarantined rows. A row spoiled in transit
+comes back whole on a later night; a row the source itself holds broken would otherwise make every night
+re-read the table from that point, so after this many the cursor moves on and the rows stay in
+``quarantine/`` (counted, with their reason) for a person to look at."""
 
 
 @dataclass(frozen=True)
@@ -59,6 +66,7 @@ class _TableState:
     quarantined: list[dict] = field(default_factory=list)
     schema: dict[str, str] = field(default_factory=dict)
     arrow_schema: pa.Schema | None = None
+    declared_drift: list[str] = field(default_factory=list)  # breaking drift the connector saw
 
 
 def _now() -> str:
@@ -194,6 +202,8 @@ class StreamWriter:
         self.staging = lake.root / "_staging" / self.batch_id
         self._tables: dict[str, _TableState] = {}
         self.committed: list[BatchRecord] | None = None
+        self.resume_from: str | None = None  # lowest position that re-delivers a quarantined row
+        self.hold: Hold | None = None  # what commit recorded, for the caller's metadata
 
     def write(self, batch: SourceBatch) -> None:
         state = self._tables.setdefault(batch.table, _TableState())
@@ -205,6 +215,16 @@ class StreamWriter:
             self.cursor_to = batch.cursor
         for q in batch.quarantined:
             state.quarantined.append({"reason": q.reason, "raw": q.raw, "batch_id": self.batch_id})
+        if (
+            batch.quarantined
+            and batch.resume_from is not None
+            and not self.backfill
+            and (self.resume_from is None or batch.resume_from < self.resume_from)
+        ):
+            self.resume_from = batch.resume_from
+        breaking, changes = declared_drift(batch.data)
+        if breaking:
+            state.declared_drift.extend(c for c in changes if c not in state.declared_drift)
         if state.arrow_schema is None:
             state.arrow_schema = self._with_load_metadata(batch.table, batch.data.slice(0, 0)).schema
         if batch.data.num_rows == 0 and not state.schema:
@@ -241,6 +261,10 @@ class StreamWriter:
         for table, state in sorted(self._tables.items()):
             known = self.lake.manifest.known_schema(self.system, table)
             drift = compare_schemas(known, state.schema) if state.parts else None
+            if state.declared_drift and state.parts:
+                # The source declares its columns (a catalogue): a batch that breaks them is held even
+                # when the lake has no schema of its own for the table yet (its first sync).
+                drift = dataclasses.replace(drift or SchemaDrift(), declared=state.declared_drift)
             table_stage = self.staging / table
             rows = 0
             held_rows = 0
@@ -299,8 +323,12 @@ class StreamWriter:
                         committed_at=now,
                     )
                 )
-        cursor_moves = not drift_errors and self.cursor_to != self.cursor_from
-        if not records and not cursor_moves:
+        target, hold = self._cursor_target(now)
+        hold_changes = (
+            hold != self.lake.manifest.hold(self.system, self.stream) if not self.backfill else False
+        )
+        cursor_moves = not drift_errors and target != self.cursor_from
+        if not records and not cursor_moves and not hold_changes:
             self.committed = []
             return []
         meta = {
@@ -321,7 +349,9 @@ class StreamWriter:
             for table, schema in new_schemas.items():
                 Manifest.set_schema(con, self.system, table, schema)
             if cursor_moves:
-                Manifest.set_cursor(con, self.system, self.stream, self.cursor_to, self.batch_id, now)
+                Manifest.set_cursor(con, self.system, self.stream, target, self.batch_id, now)
+            if hold_changes and not drift_errors:
+                Manifest.set_hold(con, hold, self.system, self.stream)
         maybe_crash("lake.after_manifest")
         _move_into_place(self.lake.root, self.staging, meta)
         self.committed = records
@@ -329,6 +359,34 @@ class StreamWriter:
             changes = [f"{t}: {c}" for t, cs in drift_errors for c in cs]
             raise SchemaDriftError(", ".join(t for t, _ in drift_errors), changes)
         return records
+
+    def _cursor_target(self, now: str) -> tuple[str | None, Hold | None]:
+        """The cursor to commit, and the stream's hold after this sync.
+
+        With rows in quarantine that the source can send again, the cursor stays where they start, for
+        at most :data:`MAX_HOLD_NIGHTS` syncs in a row; rows already committed are re-read then and
+        dropped as duplicates by their (key, version).
+        """
+        quarantined = sum(len(s.quarantined) for s in self._tables.values())
+        if self.backfill or self.resume_from is None:
+            return self.cursor_to, None
+        previous = self.lake.manifest.hold(self.system, self.stream)
+        nights = (previous.nights if previous else 0) + 1
+        if nights > MAX_HOLD_NIGHTS:
+            log.warning(
+                "lake: %s/%s still sends %d row(s) that fail their contract after %d syncs; the cursor "
+                "moves on and the rows stay in quarantine/",
+                self.system,
+                self.stream,
+                quarantined,
+                MAX_HOLD_NIGHTS,
+            )
+            return self.cursor_to, None
+        resume = self.resume_from
+        if self.cursor_from is not None and resume < self.cursor_from:
+            resume = self.cursor_from
+        self.hold = Hold(self.system, self.stream, resume, nights, quarantined, now)
+        return resume, self.hold
 
     def discard(self) -> None:
         """Drop staging that was never committed (an exception inside the ``with`` block)."""

@@ -38,6 +38,15 @@ CREATE TABLE IF NOT EXISTS cursors (
     updated_at TEXT NOT NULL,
     PRIMARY KEY (system, stream)
 );
+CREATE TABLE IF NOT EXISTS holds (        -- a cursor kept back so that quarantined rows are fetched again
+    system      TEXT NOT NULL,
+    stream      TEXT NOT NULL,
+    cursor      TEXT NOT NULL,            -- where the next sync starts ('' = the beginning)
+    nights      INTEGER NOT NULL,         -- consecutive syncs that ended with rows in quarantine
+    quarantined INTEGER NOT NULL,         -- rows quarantined by the last of them
+    updated_at  TEXT NOT NULL,
+    PRIMARY KEY (system, stream)
+);
 CREATE TABLE IF NOT EXISTS schemas (
     system     TEXT NOT NULL,
     table_name TEXT NOT NULL,
@@ -45,6 +54,19 @@ CREATE TABLE IF NOT EXISTS schemas (
     PRIMARY KEY (system, table_name)
 );
 """
+
+
+@dataclass(frozen=True)
+class Hold:
+    """A stream whose cursor is kept at ``cursor`` so its quarantined rows are asked for again
+    (giữ con trỏ để lấy lại dòng bị cách ly), for the ``nights``-th sync in a row."""
+
+    system: str
+    stream: str
+    cursor: str
+    nights: int
+    quarantined: int
+    updated_at: str
 
 
 @dataclass(frozen=True)
@@ -96,6 +118,20 @@ class Manifest:
                 "SELECT cursor FROM cursors WHERE system = ? AND stream = ?", (system, stream)
             ).fetchone()
         return row[0] if row else None
+
+    def hold(self, system: str, stream: str) -> Hold | None:
+        with self._connect() as con:
+            row = con.execute(
+                "SELECT * FROM holds WHERE system = ? AND stream = ?", (system, stream)
+            ).fetchone()
+        return Hold(*row) if row else None
+
+    def holds(self, system: str | None = None) -> list[Hold]:
+        sql, args = "SELECT * FROM holds", []
+        if system is not None:
+            sql, args = sql + " WHERE system = ?", [system]
+        with self._connect() as con:
+            return [Hold(*row) for row in con.execute(sql + " ORDER BY system, stream", args)]
 
     def known_schema(self, system: str, table: str) -> dict[str, str] | None:
         with self._connect() as con:
@@ -169,6 +205,16 @@ class Manifest:
             "cursor = excluded.cursor, batch_id = excluded.batch_id, updated_at = excluded.updated_at",
             (system, stream, cursor, batch_id, at),
         )
+
+    @staticmethod
+    def set_hold(con: sqlite3.Connection, hold: Hold | None, system: str, stream: str) -> None:
+        """Record ``hold`` for the stream, or clear it (``None``: the quarantined rows came back)."""
+        con.execute("DELETE FROM holds WHERE system = ? AND stream = ?", (system, stream))
+        if hold is not None:
+            con.execute(
+                "INSERT INTO holds VALUES (?,?,?,?,?,?)",
+                (hold.system, hold.stream, hold.cursor, hold.nights, hold.quarantined, hold.updated_at),
+            )
 
     @staticmethod
     def set_schema(con: sqlite3.Connection, system: str, table: str, schema: dict[str, str]) -> None:

@@ -151,3 +151,96 @@ def test_kill_9_during_commit_then_rerun_gives_clean_lake(tmp_path, point):
     assert a.fingerprint("one_stop", "dossiers") == b.fingerprint("one_stop", "dossiers")
     assert a.cursor("one_stop", "dossiers") == b.cursor("one_stop", "dossiers") == "20230102000000"
     assert not any((crashed / "_staging").iterdir())
+
+
+# ---- quarantined rows are asked for again (giữ con trỏ cho dòng bị cách ly) ---------------------------
+
+
+def _sync(lake: Lake, batch: SourceBatch) -> None:
+    with lake.stream("one_stop", "dossiers", CONTRACTS) as tx:
+        tx.write(batch)
+        tx.commit()
+
+
+def test_cursor_waits_where_a_quarantined_row_starts_until_it_arrives_whole(tmp_path):
+    lake = Lake(tmp_path)
+    spoiled = QuarantinedRow.of("invalid_json", '{"MaHoSo": "HS2", "NgayCa')
+    _sync(
+        lake,
+        SourceBatch(
+            "dossiers",
+            _batch([("HS1", "20230101000000", 2), ("HS3", "20230103000000", 4)]).data,
+            "20230103000000",
+            [spoiled],
+            resume_from="20230101000000",
+        ),
+    )
+    assert lake.cursor("one_stop", "dossiers") == "20230101000000"
+    hold = lake.manifest.hold("one_stop", "dossiers")
+    assert (hold.cursor, hold.nights, hold.quarantined) == ("20230101000000", 1, 1)
+    # The next night the source sends HS2 whole; HS3 comes again and is not stored twice.
+    _sync(lake, _batch([("HS2", "20230102000000", 3), ("HS3", "20230103000000", 4)]))
+    assert _rows(lake) == [
+        ("HS1", "20230101000000", 2),
+        ("HS2", "20230102000000", 3),
+        ("HS3", "20230103000000", 4),
+    ]
+    assert lake.cursor("one_stop", "dossiers") == "20230103000000"
+    assert lake.manifest.hold("one_stop", "dossiers") is None
+
+
+def test_a_row_the_source_keeps_broken_holds_the_cursor_for_three_nights_only(tmp_path):
+    from sources.lake.lake import MAX_HOLD_NIGHTS
+
+    lake = Lake(tmp_path)
+    for night in range(1, MAX_HOLD_NIGHTS + 2):
+        _sync(
+            lake,
+            SourceBatch(
+                "dossiers",
+                _batch([("HS1", "20230101000000", 2)]).data,
+                "20230105000000",
+                [QuarantinedRow.of("not_an_object", "[1, 2]")],
+                resume_from="",
+            ),
+        )
+        hold = lake.manifest.hold("one_stop", "dossiers")
+        if night <= MAX_HOLD_NIGHTS:
+            assert (lake.cursor("one_stop", "dossiers"), hold.nights) == ("", night)
+        else:
+            assert hold is None
+            assert lake.cursor("one_stop", "dossiers") == "20230105000000"
+    assert _rows(lake) == [("HS1", "20230101000000", 2)]
+    quarantined = sorted((tmp_path / "quarantine" / "one_stop" / "dossiers").glob("*.jsonl"))
+    assert len(quarantined) == MAX_HOLD_NIGHTS + 1  # every night's reject is kept with its reason
+
+
+def test_breaking_drift_a_connector_declares_is_held_on_the_first_sync(tmp_path):
+    import json
+
+    from sources.common.batch import SCHEMA_DRIFT_METADATA
+
+    lake = Lake(tmp_path)
+    data = _batch([("HS1", "20230101000000", 2)]).data
+    note = {"kind": "breaking", "changes": ["column removed: TrangThaiHoSo"]}
+    data = data.replace_schema_metadata({SCHEMA_DRIFT_METADATA: json.dumps(note).encode()})
+    with pytest.raises(SchemaDriftError, match="column removed: TrangThaiHoSo"):
+        _sync(lake, SourceBatch("dossiers", data, "20230101000000"))
+    assert lake.cursor("one_stop", "dossiers") is None
+    assert _rows(lake) == []
+    assert list((tmp_path / "quarantine" / "one_stop" / "dossiers").glob("batch=*.parquet"))
+
+
+def test_family_drift_ignores_inferred_widening_but_not_text_for_numbers():
+    from sources.lake.drift import family_drift
+
+    declared = {"ma_bai": "text", "suc_chua_xe": "number", "ngay": "temporal"}
+    same = family_drift(declared, {"ma_bai": "string", "suc_chua_xe": "double", "ngay": "null"})
+    assert not same.changed
+    drift = family_drift(declared, {"ma_bai": "string", "suc_chua_xe": "string", "ghi_chu": "string"})
+    assert drift.breaking
+    assert drift.describe() == [
+        "column added: ghi_chu",
+        "column removed: ngay",
+        "column retyped: suc_chua_xe: number -> text",
+    ]

@@ -95,7 +95,10 @@ def digitization_ingest(
                 continue
             for record in records:
                 yield dg.MaterializeResult(
-                    asset_key=[SYSTEM, slug], metadata=batch_metadata(record, time.perf_counter() - started)
+                    asset_key=[SYSTEM, slug],
+                    metadata=batch_metadata(
+                        record, time.perf_counter() - started, the_lake.manifest.hold(SYSTEM, slug)
+                    ),
                 )
     if failures:
         raise dg.Failure(

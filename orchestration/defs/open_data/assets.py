@@ -13,7 +13,7 @@ import time
 
 import dagster as dg
 
-from orchestration.defs.open_data.catalogue import committed_datasets
+from orchestration.defs.open_data.catalogue import committed_datasets, declared_columns
 from orchestration.lib.metadata import batch_metadata
 from orchestration.resources import LakeResource, OpenDataResource
 
@@ -88,7 +88,7 @@ def open_data_ingest(context: dg.AssetExecutionContext, lake: LakeResource, open
                 continue
             started = time.perf_counter()
             try:
-                committed = sync_dataset(the_lake, connector, dataset)
+                committed = sync_dataset(the_lake, connector, dataset, declared_columns(table))
             except (SchemaDriftError, SourceError) as exc:
                 failures.append(f"{table}: {exc}")
                 context.log.error(f"{SYSTEM}.{table}: {exc}")
@@ -97,7 +97,10 @@ def open_data_ingest(context: dg.AssetExecutionContext, lake: LakeResource, open
                 context.log.info(f"{SYSTEM}.{table}: unchanged since the last sync ({dataset.modified})")
             for record in committed:
                 yield dg.MaterializeResult(
-                    asset_key=[SYSTEM, table], metadata=batch_metadata(record, time.perf_counter() - started)
+                    asset_key=[SYSTEM, table],
+                    metadata=batch_metadata(
+                        record, time.perf_counter() - started, the_lake.manifest.hold(SYSTEM, table)
+                    ),
                 )
     if failures:
         raise dg.Failure(

@@ -5,6 +5,10 @@ are read from ``catalogue.json`` beside this module. Refresh it from a running p
 
     python -m orchestration.defs.open_data.catalogue "$HUE_OPEN_DATA_URL"
 
+The snapshot also holds each dataset's columns (tên cột → loại giá trị: number, text, temporal, bool),
+read from one harvest: the agreed schema that a later harvest is checked against, so a dataset that
+drops, renames or retypes a column is held even on the lake's first sync of it.
+
 A dataset the portal adds later is reported by the ingest run (not in the snapshot) rather than
 silently skipped; one the portal drops fails that asset, naming it.
 """
@@ -29,6 +33,7 @@ class OpenDataset:
     title: str
     publisher: str
     theme: str
+    columns: dict[str, str] | None = None  # column -> type family (sources.lake.drift.type_family)
 
 
 @cache
@@ -37,23 +42,32 @@ def committed_datasets() -> tuple[OpenDataset, ...]:
     return tuple(OpenDataset(**row) for row in rows)
 
 
-def snapshot(base_url: str) -> list[dict[str, str]]:
-    """The snapshot rows of the portal at ``base_url``, in identifier order."""
+def declared_columns(table: str) -> dict[str, str] | None:
+    """The agreed columns of the dataset whose lake table is ``table`` (None when not in the snapshot)."""
+    return next((d.columns for d in committed_datasets() if d.table == table), None)
+
+
+def snapshot(base_url: str) -> list[dict]:
+    """The snapshot rows of the portal at ``base_url``, in identifier order, with each dataset's columns."""
+    from sources.lake.drift import schema_to_dict, type_family
     from sources.open_data import OpenDataConnector
     from sources.open_data.naming import lake_table
 
+    rows = []
     with OpenDataConnector(base_url) as connector:
-        records = connector.catalog()
-    return [
-        {
-            "identifier": r.identifier,
-            "table": lake_table(r.identifier),
-            "title": r.title or r.identifier,
-            "publisher": r.publisher or "",
-            "theme": r.theme or "",
-        }
-        for r in records
-    ]
+        for r in connector.catalog():
+            schema = schema_to_dict(connector.read_dataset(r).data.schema)
+            rows.append(
+                {
+                    "identifier": r.identifier,
+                    "table": lake_table(r.identifier),
+                    "title": r.title or r.identifier,
+                    "publisher": r.publisher or "",
+                    "theme": r.theme or "",
+                    "columns": {name: type_family(typ) for name, typ in schema.items()},
+                }
+            )
+    return rows
 
 
 def main(argv: list[str]) -> int:
