@@ -29,6 +29,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -407,42 +408,101 @@ def _combine_parts(
     ``by_content`` (backfills): a row is "already held" only when a committed row has the same key,
     version and content, so corrected rows under an unchanged version land as a new batch (staging keeps
     the newest batch per version) while a re-extracted identical row is dropped.
+
+    Memory stays flat in the table's size: DuckDB decides which rows to keep reading only the key columns
+    (a narrow list of file and row numbers), and the rows themselves are copied part by part, in the
+    order they arrived, through one Parquet writer. Sorting whole rows in DuckDB instead made the commit's
+    memory grow with the table (docs/benchmarks.md).
     """
-    parts = sorted(str(p) for p in stage.glob("part-*.parquet"))
-    con = duckdb.connect()
-    try:
-        con.execute("SET preserve_insertion_order = true")
-        con.execute("SET memory_limit = '1GB'")
-        con.execute(f"SET temp_directory = '{stage / '_spill'}'")
-        src = "read_parquet(?, union_by_name = true, filename = '_f', file_row_number = true)"
-        args: list = [parts]
-        if contract.key:
-            ident = [*contract.key, *([contract.version] if contract.version else [])]
-            committed_src = "read_parquet(?, union_by_name = true)"
-            if by_content:
-                ident = _content_columns(con, parts)
-                if committed:
-                    committed_src = _committed_projection(con, [str(p) for p in committed], ident)
-            cols = ", ".join(f'"{c}"' for c in ident)
-            query = (
-                f"SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY {cols} ORDER BY _f, file_row_number) AS _rn "
-                f"FROM {src}) s WHERE _rn = 1"
-            )
-            if committed:
-                on = " AND ".join(f's."{c}" IS NOT DISTINCT FROM c."{c}"' for c in ident)
-                query += f" AND NOT EXISTS (SELECT 1 FROM {committed_src} c WHERE {on})"
-                args.append([str(p) for p in committed])
-            query = f"SELECT * EXCLUDE (_f, file_row_number, _rn) FROM ({query}) ORDER BY _f, file_row_number"
-        else:
-            query = f"SELECT * EXCLUDE (_f, file_row_number) FROM {src} ORDER BY _f, file_row_number"
-        rows = con.execute(f"COPY ({query}) TO '{out}' (FORMAT parquet, COMPRESSION zstd)", args).fetchone()[
-            0
-        ]
-    finally:
-        con.close()
+    parts = sorted(stage.glob("part-*.parquet"))
+    keep = _rows_to_keep(stage, parts, contract, committed, by_content) if contract.key else None
+    schema = pa.unify_schemas(
+        [pq.read_schema(p).remove_metadata() for p in parts], promote_options="permissive"
+    )
+    rows = 0
+    pending: list[pa.Table] = []
+    pending_rows = 0
+    with pq.ParquetWriter(out, schema, compression="zstd") as writer:
+        for part in parts:
+            wanted = None if keep is None else keep.get(part.name)
+            if keep is not None and wanted is None:
+                continue
+            offset = 0
+            for batch in pq.ParquetFile(part).iter_batches(batch_size=_COPY_ROWS):
+                table = pa.Table.from_batches([batch])
+                if wanted is not None:
+                    local = wanted[(wanted >= offset) & (wanted < offset + table.num_rows)] - offset
+                    table = table.take(pa.array(local))
+                offset += batch.num_rows
+                if table.num_rows:
+                    pending.append(_conform(table, schema))
+                    pending_rows += table.num_rows
+                if pending_rows >= _COPY_ROWS:
+                    writer.write_table(pa.concat_tables(pending))
+                    rows += pending_rows
+                    pending, pending_rows = [], 0
+        if pending:
+            writer.write_table(pa.concat_tables(pending))
+            rows += pending_rows
     with open(out, "rb") as fh:
         os.fsync(fh.fileno())
-    return int(rows)
+    return rows
+
+
+_COPY_ROWS = 65_536  # rows per row group of the combined file, and per read of a staged part
+
+
+def _rows_to_keep(
+    stage: Path,
+    parts: list[Path],
+    contract: TableContract,
+    committed: list[Path] | None,
+    by_content: bool,
+) -> dict[str, np.ndarray]:
+    """Staged part name → sorted row numbers of the rows to commit (first of each identity, not held)."""
+    con = duckdb.connect()
+    try:
+        con.execute("SET memory_limit = '1GB'")
+        con.execute(f"SET temp_directory = '{stage / '_spill'}'")
+        names = [str(p) for p in parts]
+        src = "read_parquet(?, union_by_name = true, filename = '_f', file_row_number = true)"
+        args: list = [names]
+        ident = [*contract.key, *([contract.version] if contract.version else [])]
+        committed_src = "read_parquet(?, union_by_name = true)"
+        if by_content:
+            ident = _content_columns(con, names)
+            if committed:
+                committed_src = _committed_projection(con, [str(p) for p in committed], ident)
+        cols = ", ".join(f'"{c}"' for c in ident)
+        query = (
+            f"SELECT _f, file_row_number FROM (SELECT {cols}, _f, file_row_number, row_number() OVER "
+            f"(PARTITION BY {cols} ORDER BY _f, file_row_number) AS _rn FROM {src}) s WHERE _rn = 1"
+        )
+        if committed:
+            on = " AND ".join(f's."{c}" IS NOT DISTINCT FROM c."{c}"' for c in ident)
+            query += f" AND NOT EXISTS (SELECT 1 FROM {committed_src} c WHERE {on})"
+            args.append([str(p) for p in committed])
+        kept = con.execute(f"{query} ORDER BY _f, file_row_number", args).fetchnumpy()
+    finally:
+        con.close()
+    out: dict[str, np.ndarray] = {}
+    files = np.asarray(kept["_f"], dtype=object)
+    numbers = np.asarray(kept["file_row_number"], dtype=np.int64)
+    for name in np.unique(files):
+        out[Path(name).name] = numbers[files == name]
+    return out
+
+
+def _conform(table: pa.Table, schema: pa.Schema) -> pa.Table:
+    """``table`` with ``schema``'s columns in its order: missing ones as nulls, others cast (a page with
+    an extra column or an all-null column widens the batch's schema, as DuckDB's union by name did)."""
+    if table.schema.remove_metadata() == schema:
+        return table.replace_schema_metadata(None)
+    columns = [
+        table[f.name].cast(f.type) if f.name in table.column_names else pa.nulls(table.num_rows, f.type)
+        for f in schema
+    ]
+    return pa.Table.from_arrays(columns, schema=schema)
 
 
 def _content_columns(con: duckdb.DuckDBPyConnection, parts: list[str]) -> list[str]:
