@@ -26,6 +26,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="bound the night to the first N digitisation tables (default: the whole catalogue)",
     )
     run.add_argument(
+        "--tables",
+        type=int,
+        default=None,
+        help="grow the digitisation catalogue to N tables (e.g. 950) and build the staging layer generated "
+        "for it, in a copy of the source tree under --workdir (default: the committed 597-table catalogue)",
+    )
+    run.add_argument(
         "--workdir", type=Path, help="keep the workspaces here (default: a new temporary folder)"
     )
     run.add_argument("--no-render", action="store_true", help="do not rewrite docs/benchmarks.md")
@@ -37,6 +44,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     collect.add_argument("--tier", required=True, choices=list(TIERS))
     collect.add_argument("--workdir", required=True, type=Path)
     collect.add_argument("--digitization-tables", type=int, default=None)
+    collect.add_argument("--tables", type=int, default=None, help="the run's --tables")
     collect.add_argument(
         "--command", dest="command_", required=True, help="the command that ran the repetitions"
     )
@@ -50,7 +58,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from benchmarks.harness import collect, command_line, run_tier, write_result
 
     if args.command == "collect":
-        result = collect(args.tier, args.workdir, args.digitization_tables, args.command_)
+        result = collect(args.tier, args.workdir, args.digitization_tables, args.command_, args.tables)
         print(f"[bench] {len(result['runs'])} repetition(s) collected: {write_result(result)}")
         print(f"[bench] table: {render()}")
         return 0
@@ -64,6 +72,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         digitization_tables=args.digitization_tables,
         workdir=args.workdir,
         command=command_line(),
+        catalogue_tables=args.tables,
     )
     path = write_result(result)
     print(f"[bench] results: {path}")

@@ -10,11 +10,16 @@ One repetition, each stage a measured child process (:mod:`benchmarks.measure`):
 
 Every repetition starts from a pristine copy of the generated sandbox and an empty workspace, so
 repetitions measure the same work. The sandbox serves from this process's threads, like in the tests.
+
+With ``catalogue_tables`` (``--tables 950``) the stages run from a copy of the source tree whose staging
+layer was generated for the grown catalogue, and each repetition grows the sandbox platform to match before
+its first stage (:mod:`benchmarks.catalogue`). Its result is stored apart: ``<tier>-<N>-tables.json``.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sys
 import tempfile
@@ -23,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.machine import commit, machine_info, now_utc
-from benchmarks.measure import median, run_measured
+from benchmarks.measure import REPO_ROOT, median, run_measured
 from benchmarks.tiers import STAGES, TIERS
 from benchmarks.workspace import Workspace, digitization_slugs
 
@@ -37,27 +42,56 @@ def run_tier(
     digitization_tables: int | None = None,
     workdir: Path | None = None,
     command: str = "",
+    catalogue_tables: int | None = None,
 ) -> dict[str, Any]:
-    """Run ``stages`` of ``tier_name`` ``repeat`` times; returns (and the caller stores) the result."""
+    """Run ``stages`` of ``tier_name`` ``repeat`` times; returns (and the caller stores) the result.
+
+    ``catalogue_tables`` grows the digitisation catalogue past the scenario's 597 tables (at most the
+    sandbox's ``max_tables()``); None keeps the scenario's catalogue and the committed staging layer.
+    """
+    from sandbox.digitization.catalogue import max_tables
     from sandbox.runtime import Sandbox, running_sandbox
     from sandbox.scenario import Scenario
 
     tier = TIERS[tier_name]
     scenario = Scenario.named(tier.scenario)
+    if catalogue_tables is not None and not scenario.tables < catalogue_tables <= max_tables():
+        raise ValueError(f"--tables must be in {scenario.tables + 1}..{max_tables()}, got {catalogue_tables}")
     root = Path(workdir or tempfile.mkdtemp(prefix=f"hue-bench-{tier_name}-"))
     pristine = root / "sandbox-pristine"
     print(f"[bench] {tier_name}: generating sandbox data ({scenario.key}) in {pristine}", flush=True)
     generate = Sandbox(pristine, scenario).prepare()
-    slugs = digitization_slugs(digitization_tables)
+    source = REPO_ROOT
+    if catalogue_tables is not None:
+        from benchmarks.catalogue import grown_source
+
+        print(f"[bench] {tier_name}: staging layer for {catalogue_tables} tables in a copy", flush=True)
+        source, generate["grown_source"] = grown_source(
+            root / f"source-{catalogue_tables}-tables", catalogue_tables, scenario.seed
+        )
+        print(f"[bench]   {source}: {generate['grown_source']}", flush=True)
+    slugs = digitization_slugs(digitization_tables, None if catalogue_tables is None else source)
     runs: list[dict[str, Any]] = []
     for rep in range(repeat):
         rep_dir = root / f"rep{rep + 1}"
         shutil.rmtree(rep_dir, ignore_errors=True)
         shutil.copytree(pristine, rep_dir / "sandbox", ignore=shutil.ignore_patterns("logs", "*.log"))
         with running_sandbox(rep_dir / "sandbox", scenario) as endpoints:
-            runs.append(_repetition(rep_dir, endpoints, stages, digitization_tables, slugs))
+            grown = None
+            if catalogue_tables is not None:
+                from benchmarks.catalogue import grow_sandbox
+
+                grown = grow_sandbox(endpoints.urls["digitization"], catalogue_tables)
+                (rep_dir / "grow.json").write_text(json.dumps(grown))
+                print(f"[bench]   sandbox grown: {grown}", flush=True)
+            run = _repetition(rep_dir, endpoints, stages, digitization_tables, slugs, source)
+            if grown is not None:
+                run["grow"] = grown
+            runs.append(run)
         print(f"[bench] {tier_name}: repetition {rep + 1}/{repeat} done", flush=True)
-    return assemble(tier_name, runs, repeat, stages, slugs, digitization_tables, command, generate)
+    return assemble(
+        tier_name, runs, repeat, stages, slugs, digitization_tables, command, generate, catalogue_tables
+    )
 
 
 def assemble(
@@ -68,7 +102,8 @@ def assemble(
     slugs: list[str],
     digitization_tables: int | None,
     command: str,
-    generate: dict[str, float],
+    generate: dict[str, Any],
+    catalogue_tables: int | None = None,
 ) -> dict[str, Any]:
     """The stored result of a tier: the repetitions' raw figures, where and how they were measured."""
     from sandbox.scenario import Scenario
@@ -79,6 +114,7 @@ def assemble(
         "tier": tier_name,
         "scenario": scenario.to_dict(),
         "sample_note": tier.sample_note,
+        "catalogue_tables": catalogue_tables or scenario.tables,
         "digitization_tables": len(slugs),
         "digitization_tables_bounded": digitization_tables is not None,
         "repeat": len(runs),
@@ -88,7 +124,7 @@ def assemble(
         "commit": commit(),
         "date": now_utc(),
         "machine": machine_info(),
-        "sandbox_generate_s": {k: round(v, 1) for k, v in generate.items()},
+        "sandbox_generate_s": {k: v if isinstance(v, dict) else round(v, 1) for k, v in generate.items()},
         "runs": runs,
     }
     result["figures"] = figures(result)
@@ -96,7 +132,12 @@ def assemble(
 
 
 def _repetition(
-    rep_dir: Path, endpoints, stages: tuple[str, ...], digitization_tables: int | None, slugs: list[str]
+    rep_dir: Path,
+    endpoints,
+    stages: tuple[str, ...],
+    digitization_tables: int | None,
+    slugs: list[str],
+    source: Path = REPO_ROOT,
 ) -> dict[str, Any]:
     ws = Workspace(rep_dir / "workspace")
     env = ws.env(endpoints.env)
@@ -105,9 +146,14 @@ def _repetition(
 
     def stage(name: str, args: list[str]) -> None:
         output = rep_dir / f"{name}.json"
-        measured = run_measured([*args, "--out", str(output)], env, rep_dir / f"{name}.log")
+        # The machine is shared: the 1-minute load average either side of the stage says how shared.
+        load_start = round(os.getloadavg()[0], 2)
+        measured = run_measured([*args, "--out", str(output)], env, rep_dir / f"{name}.log", repo_root=source)
         out[name] = {
-            "measurement": asdict(measured),
+            "measurement": {
+                **asdict(measured),
+                "load_average_1m": [load_start, round(os.getloadavg()[0], 2)],
+            },
             "figures": json.loads(output.read_text()) if output.exists() else None,
         }
         # Kept beside the stage's figures so that `python -m benchmarks collect` can rebuild a result
@@ -231,26 +277,31 @@ def figures(result: dict[str, Any]) -> list[dict[str, Any]]:
         None,
         "not measured: the sandbox has no 3-year scenario (sandbox/scenario.py tiers end at one year)",
     )
-    if result["digitization_tables_bounded"]:
-        bound = f"not measured in this run: bounded to {result['digitization_tables']} digitisation tables"
+    dbt_s = median(_values(runs, "full", ("figures", "warehouse", "steps", "warehouse_dbt_assets")))
+    catalogue = result.get("catalogue_tables", 597)  # results stored before --tables held 597
+    bounded = result["digitization_tables_bounded"]
+    whole = f"dbt build {vn(dbt_s)} s of it" if full_s is not None else ""
+    if catalogue < 950:
         add(
-            "Full rebuild and dbt build with all 597 generated staging models",
-            None,
+            f"Full rebuild and dbt build with all {catalogue} generated staging models",
+            None if bounded else full_s,
             "s",
             "< 300 s at province-year",
-            None,
-            bound,
+            (full_s < 300) if province_year and not bounded and full_s is not None else None,
+            f"not measured in this run: bounded to {result['digitization_tables']} digitisation tables"
+            if bounded
+            else whole,
         )
     add(
         "Full rebuild and dbt build at 950 tables",
-        None,
+        None if bounded or catalogue < 950 else full_s,
         "s",
         "measured, no target",
         None,
-        "not measured: needs the catalogue grown (/_sandbox/digitization/grow) and the staging layer "
-        "regenerated (dbt_project/generator) before the run; not automated in the harness yet",
+        f"not measured in this run: {catalogue} tables; `--tables 950` runs it (result `<tier>-950-tables`)"
+        if catalogue < 950
+        else (f"bounded to {result['digitization_tables']} tables" if bounded else whole),
     )
-    dbt_s = median(_values(runs, "full", ("figures", "warehouse", "steps", "warehouse_dbt_assets")))
     add(
         "dbt build in the full run (models, seeds, tests)",
         dbt_s,
@@ -302,7 +353,9 @@ def figures(result: dict[str, Any]) -> list[dict[str, Any]]:
         "measured",
         None,
         f"{_int(median(_values(runs, 'peer', ('figures', 'rows'))))} rows: every table of the one-stop replica and "
-        "the same digitisation tables; platform side = its one-stop and digitisation ingest steps",
+        "the same digitisation tables; platform side = its one-stop and digitisation ingest steps"
+        if "peer" in result["stages"]
+        else "not run in this result: the peer stage was left out (`--stages`)",
     )
     peer_ratio = _ratio(runs, _same_work_rate, _stage_value("peer", "figures", "rows_per_s"))
     add(
@@ -354,6 +407,11 @@ def _changes_note(runs: list[dict]) -> str:
     return f"{changes[0]['dossiers']} dossiers changed + digitisation tables due on day {changes[0]['digitization_epoch']}"
 
 
+def vn(value: float | None) -> str:
+    """A figure for a note, in Vietnamese decimals (446,8)."""
+    return "—" if value is None else f"{value:.1f}".replace(".", ",")
+
+
 def _int(value: float | None) -> str:
     """A count for a note, in Vietnamese digit grouping (52.936)."""
     return "—" if value is None else f"{int(value):,}".replace(",", ".")
@@ -365,9 +423,14 @@ def _round(value: float | None, digits: int = 0) -> float | None:
     return round(value, digits) if digits else float(round(value))
 
 
+def result_name(tier_name: str, catalogue_tables: int | None) -> str:
+    """``<tier>``, or ``<tier>-<N>-tables`` for a run with a grown catalogue (stored beside, not over it)."""
+    return tier_name if catalogue_tables in (None, 597) else f"{tier_name}-{catalogue_tables}-tables"
+
+
 def write_result(result: dict[str, Any], results_dir: Path = RESULTS_DIR) -> Path:
     results_dir.mkdir(parents=True, exist_ok=True)
-    path = results_dir / f"{result['tier']}.json"
+    path = results_dir / f"{result_name(result['tier'], result.get('catalogue_tables'))}.json"
     path.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return path
 
@@ -376,7 +439,13 @@ def command_line() -> str:
     return "python -m benchmarks " + " ".join(sys.argv[1:])
 
 
-def collect(tier_name: str, workdir: Path, digitization_tables: int | None, command: str) -> dict[str, Any]:
+def collect(
+    tier_name: str,
+    workdir: Path,
+    digitization_tables: int | None,
+    command: str,
+    catalogue_tables: int | None = None,
+) -> dict[str, Any]:
     """Rebuild a tier's result from the repetitions finished in ``workdir`` (a run stopped early).
 
     A repetition counts when its stages left their figures; a stage's wall time and peak memory come
@@ -393,10 +462,14 @@ def collect(tier_name: str, workdir: Path, digitization_tables: int | None, comm
                     "measurement": json.loads(measurement.read_text()),
                     "figures": json.loads(output.read_text()) if output.exists() else None,
                 }
-        if (rep_dir / "day_of_changes.json").exists():
-            run["day_of_changes"] = json.loads((rep_dir / "day_of_changes.json").read_text())
+        for name in ("day_of_changes", "grow"):
+            if (rep_dir / f"{name}.json").exists():
+                run[name] = json.loads((rep_dir / f"{name}.json").read_text())
         if "full" in run:
             runs.append(run)
     stages = tuple(name for name in STAGES if any(name in run for run in runs))
-    slugs = digitization_slugs(digitization_tables)
-    return assemble(tier_name, runs, len(runs), stages, slugs, digitization_tables, command, {})
+    source = workdir / f"source-{catalogue_tables}-tables"
+    slugs = digitization_slugs(digitization_tables, source if catalogue_tables else None)
+    return assemble(
+        tier_name, runs, len(runs), stages, slugs, digitization_tables, command, {}, catalogue_tables
+    )

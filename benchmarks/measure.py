@@ -32,20 +32,25 @@ class Measurement:
 
 
 def run_measured(
-    args: Sequence[str], env: dict[str, str], log_path: Path, timeout: float | None = None
+    args: Sequence[str],
+    env: dict[str, str],
+    log_path: Path,
+    timeout: float | None = None,
+    repo_root: Path = REPO_ROOT,
 ) -> Measurement:
-    """``python -m <args>`` in the repository, environment ``env`` added to ours; output into ``log_path``.
+    """``python -m <args>`` in ``repo_root`` (this repository, or a copy with a grown catalogue: see
+    :mod:`benchmarks.catalogue`), environment ``env`` added to ours; output into ``log_path``.
 
     The child leads its own process group so that a crashed or timed-out stage leaves no orphans (a
     SIGKILLed Dagster step cannot stop the dbt process it started).
     """
     log_path.parent.mkdir(parents=True, exist_ok=True)
-    child_env = {**os.environ, **env, "PYTHONPATH": str(REPO_ROOT)}
+    child_env = {**os.environ, **env, "PYTHONPATH": str(repo_root)}
     started = time.perf_counter()
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", *args],
-            cwd=REPO_ROOT,
+            cwd=repo_root,
             env=child_env,
             stdin=subprocess.DEVNULL,
             stdout=log,

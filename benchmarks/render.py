@@ -36,8 +36,9 @@ def _met(value: bool | None) -> str:
 
 def tier_section(result: dict[str, Any]) -> str:
     machine = result["machine"]
+    catalogue = result.get("catalogue_tables", 597)
     lines = [
-        f"### {result['tier']}",
+        f"### {result['tier']}" + ("" if catalogue == 597 else f", {catalogue} tables"),
         "",
         f"- Lệnh / command: `{result['command']}` (`make bench TIER={result['tier']}`)",
         f"- Commit `{result['commit']}`, {result['date']}; {machine['cores']} cores ({machine['cpu']}), "
@@ -46,6 +47,25 @@ def tier_section(result: dict[str, Any]) -> str:
         f"- Sandbox scenario `{result['scenario']['name']}` (seed {result['scenario']['seed']}); "
         f"median of {result['repeat']} repetition(s); stages: {', '.join(result['stages'])}",
     ]
+    loads = [
+        f"{name} {vn_number(stage['measurement']['load_average_1m'][0])} → "
+        f"{vn_number(stage['measurement']['load_average_1m'][1])}"
+        for run in result["runs"][:1]
+        for name, stage in run.items()
+        if isinstance(stage, dict) and "load_average_1m" in stage.get("measurement", {})
+    ]
+    if loads:
+        lines.append(
+            f"- Load average (1 min) at each stage's start → end, first repetition: {'; '.join(loads)}"
+        )
+    grown = result["runs"][0].get("grow") if result["runs"] else None
+    if grown:
+        lines.append(
+            f"- Catalogue grown to {grown['tables']} tables (`--tables`): staging layer generated and parsed "
+            f"in a copy of the source tree ({_seconds(result['sandbox_generate_s'].get('grown_source', {}))}); "
+            f"the sandbox generated the {grown['added']} new tables' rows in {vn_number(grown['seconds'])} s "
+            "before the first stage (not in any stage's time)"
+        )
     if result.get("sample_note"):
         lines.append(f"- **Mẫu giới hạn / bounded sample:** {result['sample_note']}")
     if result["digitization_tables_bounded"]:
@@ -63,12 +83,18 @@ def tier_section(result: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _seconds(parts: dict[str, float]) -> str:
+    return ", ".join(f"{name} {vn_number(value)} s" for name, value in parts.items())
+
+
 def render(results_dir: Path = RESULTS_DIR, doc: Path = DOC) -> Path:
-    """Rewrite the marked section of ``doc`` from every tier result present, smallest tier first."""
+    """Rewrite the marked section of ``doc`` from every tier result present, smallest tier first (a tier's
+    grown-catalogue results, ``<tier>-<N>-tables.json``, right after it)."""
     sections = []
     for tier in TIERS:
-        path = results_dir / f"{tier}.json"
-        if path.exists():
+        for path in [results_dir / f"{tier}.json", *sorted(results_dir.glob(f"{tier}-*-tables.json"))]:
+            if not path.exists():
+                continue
             result = json.loads(path.read_text(encoding="utf-8"))
             # Figures are recomputed from the stored runs: a corrected formula applies to old results too.
             result["figures"] = figures(result)

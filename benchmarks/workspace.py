@@ -6,6 +6,7 @@ and Dagster home, so runs neither see nor disturb each other's state (nor a deve
 
 from __future__ import annotations
 
+import json
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -83,11 +84,18 @@ def ingest_selection(digitization_tables: int | None) -> list[dg.AssetKey] | Non
     return sorted(keys, key=str)
 
 
-def digitization_slugs(digitization_tables: int | None) -> list[str]:
-    """The digitisation tables of a night bounded to ``digitization_tables`` (open tables first)."""
+def digitization_slugs(digitization_tables: int | None, source: Path | None = None) -> list[str]:
+    """The digitisation tables of a night bounded to ``digitization_tables`` (open tables first), from the
+    catalogue snapshot of ``source`` (a source tree with a grown catalogue), else the committed one."""
     from orchestration.defs.digitization.catalogue import committed_catalogue
+    from sources.digitization.catalogue import Catalogue
 
-    tables = committed_catalogue().tables
+    if source is None:
+        catalogue = committed_catalogue()
+    else:
+        path = source / "dbt_project" / "catalogue" / "digitization_catalogue.json"
+        catalogue = Catalogue.from_dict(json.loads(path.read_text(encoding="utf-8")))
+    tables = catalogue.tables
     ordered = [t for t in tables if t.classification == "open"] + [
         t for t in tables if t.classification != "open"
     ]
