@@ -466,7 +466,7 @@ def _rows_to_keep(
         con.execute(f"SET temp_directory = '{stage / '_spill'}'")
         names = [str(p) for p in parts]
         src = "read_parquet(?, union_by_name = true, filename = '_f', file_row_number = true)"
-        args: list = [names]
+        args: list = [names, names]
         ident = [*contract.key, *([contract.version] if contract.version else [])]
         committed_src = "read_parquet(?, union_by_name = true)"
         if by_content:
@@ -475,22 +475,20 @@ def _rows_to_keep(
                 committed_src = _committed_projection(con, [str(p) for p in committed], ident)
         cols = ", ".join(f'"{c}"' for c in ident)
         query = (
-            f"SELECT _f, file_row_number FROM (SELECT {cols}, _f, file_row_number, row_number() OVER "
+            f"SELECT list_position(?::VARCHAR[], _f) AS part, file_row_number FROM (SELECT {cols}, _f, file_row_number, row_number() OVER "
             f"(PARTITION BY {cols} ORDER BY _f, file_row_number) AS _rn FROM {src}) s WHERE _rn = 1"
         )
         if committed:
             on = " AND ".join(f's."{c}" IS NOT DISTINCT FROM c."{c}"' for c in ident)
             query += f" AND NOT EXISTS (SELECT 1 FROM {committed_src} c WHERE {on})"
             args.append([str(p) for p in committed])
-        kept = con.execute(f"{query} ORDER BY _f, file_row_number", args).fetchnumpy()
+        # Integers only (part index, row number): the list stays a few bytes a row.
+        kept = con.execute(f"{query} ORDER BY part, file_row_number", args).fetchnumpy()
     finally:
         con.close()
-    out: dict[str, np.ndarray] = {}
-    files = np.asarray(kept["_f"], dtype=object)
+    index = np.asarray(kept["part"], dtype=np.int64)
     numbers = np.asarray(kept["file_row_number"], dtype=np.int64)
-    for name in np.unique(files):
-        out[Path(name).name] = numbers[files == name]
-    return out
+    return {parts[i - 1].name: numbers[index == i] for i in np.unique(index)}
 
 
 def _conform(table: pa.Table, schema: pa.Schema) -> pa.Table:
