@@ -8,7 +8,6 @@ dbt on DuckDB in a scratch project), and the case is ``flagged`` when that model
 
 from __future__ import annotations
 
-import os
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -132,6 +131,7 @@ def warehouse_flags(lake_root: Path, slug: str) -> list[tuple[str, str, str]]:
     import duckdb
 
     from dbt_project.generator.generate_staging import model_name, render_model, render_sources
+    from orchestration.lib.dbt.scratch import run_dbt
     from sources.digitization.catalogue import Catalogue, CatalogueColumn, CatalogueTable
 
     table = CatalogueTable(
@@ -165,17 +165,18 @@ def warehouse_flags(lake_root: Path, slug: str) -> list[tuple[str, str, str]]:
         model = model_name(table)
         (models / table.domain / f"{model}.sql").write_text(render_model(table), encoding="utf-8")
         warehouse = work / "warehouse.duckdb"
-        _dbt(
-            ["run", "--select", model],
+        run = run_dbt(
             project,
             work,
             {
                 "HUE_WAREHOUSE_TARGET": "duckdb",
                 "HUE_WAREHOUSE_PATH": str(warehouse),
                 "HUE_LAKE_DIR": str(lake_root),
-                "DBT_PROJECT_DIR": str(project),
             },
+            ["run", "--select", model],
         )
+        if not run.ok:
+            raise RuntimeError(f"dbt run --select {model} failed: {'; '.join(run.failures)}")
         issue_columns = [f"{cid}__issue" for cid, _ in PAGE_COLUMNS]
         key = PAGE_KEY[0]
         with duckdb.connect(str(warehouse)) as con:
@@ -202,39 +203,6 @@ def warehouse_flags(lake_root: Path, slug: str) -> list[tuple[str, str, str]]:
         return sorted(flags)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-
-
-def _dbt(args: list[str], project: Path, work: Path, env: dict[str, str]) -> None:
-    """One in-process dbt command on the scratch project, ``env`` applied only for the call."""
-    from dbt.cli.main import dbtRunner
-
-    saved = {k: os.environ.get(k) for k in env}
-    os.environ.update(env)
-    try:
-        result = dbtRunner().invoke(
-            [
-                *args,
-                "--project-dir", str(project),
-                "--profiles-dir", str(DBT_DIR),
-                "--target-path", str(work / "target"),
-                "--log-path", str(work / "logs"),
-                "--no-use-colors",
-                "--quiet",
-            ]
-        )  # fmt: skip
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-    failures = [
-        f"{node.node.unique_id}: {node.status}: {node.message}"
-        for node in getattr(result.result, "results", None) or []
-        if str(node.status) not in ("success", "pass")
-    ]
-    if not result.success or result.exception is not None or failures:
-        raise RuntimeError(f"dbt {' '.join(args)} failed: {result.exception!r} {'; '.join(failures)}")
 
 
 def run_corpus() -> list[CorpusResult]:

@@ -9,11 +9,11 @@ in the same tree cannot break these tests, and the case models never enter the r
 
 from __future__ import annotations
 
-import os
 import shutil
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
+
+from orchestration.lib.dbt.scratch import DbtRun, run_dbt  # noqa: F401  (the scratch-project runner)
 
 REPO = Path(__file__).resolve().parents[2]
 DBT_DIR = REPO / "dbt_project"
@@ -129,44 +129,3 @@ def make_project(root: Path, cases: Iterable[tuple[int, str, str | None, str | N
         path.parent.mkdir(exist_ok=True)
         path.write_text(probe_model(semantic_type), encoding="utf-8")
     return project
-
-
-@dataclass
-class DbtRun:
-    ok: bool
-    failures: list[str]
-
-
-def run_dbt(project: Path, work: Path, env: dict[str, str], args: Iterable[str] = ("build",)) -> DbtRun:
-    """One dbt command (``build`` unless ``args`` says otherwise) on a temporary project, in-process,
-    with ``env`` applied only for the call. Shared by the scratch-project tests (here, tests/kpi_marts)."""
-    from dbt.cli.main import dbtRunner
-
-    env = {**env, "DBT_PROJECT_DIR": str(project)}  # where the profile's duckdb target finds its plugin
-    saved = {k: os.environ.get(k) for k in env}
-    os.environ.update(env)
-    try:
-        result = dbtRunner().invoke(
-            [
-                *args,
-                "--project-dir", str(project),
-                "--profiles-dir", str(DBT_DIR),
-                "--target-path", str(work / "target"),
-                "--log-path", str(work / "logs"),
-                "--no-use-colors",
-                "--quiet",
-            ]
-        )  # fmt: skip
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-    failures = []
-    if result.exception is not None:
-        failures.append(repr(result.exception))
-    for node in getattr(result.result, "results", None) or []:
-        if str(node.status) not in ("success", "pass"):
-            failures.append(f"{node.node.unique_id}: {node.status}: {node.message}")
-    return DbtRun(ok=result.success and not failures, failures=failures)
