@@ -352,31 +352,10 @@ class OneStopSqlConnector:
                     yield self._child_batch(lake_name, child, versions, new_cursor, key, PROCEDURE_VERSION)
 
     def _keyset_pages(self, table: sa.Table, order: tuple[str, ...], cursor: str | None) -> Iterator[Page]:
-        cols = [table.c[name] for name in order]
+        """Keyset pages from the committed ``cursor`` less the overlap window (every row when None)."""
         start = shift_cursor(cursor, self.overlap)
-        last: tuple | None = None
-        while True:
-            stmt = sa.select(table).order_by(*cols).limit(self.page_size)
-            if last is not None:
-                stmt = stmt.where(sa.tuple_(*cols) > sa.tuple_(*[sa.literal(v) for v in last]))
-            elif start is not None:
-                stmt = stmt.where(cols[0] >= start)
-            try:
-                with self.engine.connect() as con:
-                    result = con.execute(stmt)
-                    page = Page(list(result.keys()), result.fetchall())
-            except sa.exc.SQLAlchemyError as exc:
-                raise SourceError(
-                    self.system, f"SELECT {table.name}", f"{type(exc).__name__}: {exc}"
-                ) from exc
-            if not page:
-                if last is None:
-                    yield page  # an empty first page still tells the lake the table's columns
-                return
-            yield page
-            if len(page) < self.page_size:
-                return
-            last = tuple(page.value(len(page) - 1, name) for name in order)
+        where = table.c[order[0]] >= start if start is not None else sa.true()
+        yield from self._filtered_pages(table, order, where)
 
     # ---- backfill (nạp lại theo khoảng ngày) -------------------------------------------------------
     @staticmethod
