@@ -8,6 +8,13 @@ from typing import Any
 
 import pyarrow as pa
 
+# The longest text one cell may hold (độ dài tối đa của một ô), in characters, shared by every reader (CSV,
+# XLSX, JSON API records, digitisation export pages). The longest real values in the province's tables are
+# descriptions of a few thousand characters; a megabyte in one cell is a broken export (an unclosed quote
+# swallowing the rest of the file, a pasted document or image), and it would bloat every Parquet page,
+# warehouse scan and published file that carries it. Such a row is quarantined whole, with its reason.
+MAX_CELL_CHARS = 1 << 20  # 1,048,576 characters (1 MiB of ASCII text)
+
 SCHEMA_DRIFT_METADATA = b"schema_drift"
 """Schema-metadata key under which a connector records how a batch drifted from the columns the source
 declares (JSON with ``kind`` none | additive | breaking and ``changes``); the lake holds a breaking batch."""

@@ -6,7 +6,7 @@ JSON or not an object, bytes that are not UTF-8, a value that is a number or a n
 Arrow refuse the block; then, and only then, the page is read line by line so that the good rows still
 load and each bad line goes to quarantine verbatim with its reason. ``pyarrow.json`` would silently turn
 invalid UTF-8 into U+FFFD, so the bytes are checked first. A row with a cell longer than the readers'
-bound (``MAX_CELL_CHARS``, shared with the open-data files) is quarantined too, checked on Arrow arrays.
+bound (``MAX_CELL_CHARS`` of :mod:`sources.common.batch`, shared with the open-data readers) is quarantined too, checked on Arrow arrays.
 
 All text is normalised to Unicode NFC (one spelling per character for joins and deduplication); the
 choice between old and modern tone placement is staging's job, not the connector's.
@@ -23,10 +23,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.json as pj
 
-from sources.common.batch import QuarantinedRow
+from sources.common.batch import MAX_CELL_CHARS, QuarantinedRow
 from sources.common.paging import RetryPage
 from sources.digitization.drift import SEMANTIC_TYPE_KEY, UNKNOWN_TYPE
-from sources.open_data.cells import MAX_CELL_CHARS
 
 
 class PageIncomplete(RetryPage):

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from sources.common.batch import MAX_CELL_CHARS
 from sources.common.vietnamese import (
     NumberFormatError,
     nfc,
@@ -19,13 +20,6 @@ from sources.common.vietnamese import (
 )
 
 Cell = Any  # str | int | float | Decimal | date | datetime | bool | FormulaWithoutValue | None
-
-# The longest text one cell may hold (độ dài tối đa của một ô), in characters, shared by every reader (CSV,
-# XLSX, JSON API records, digitisation export pages). The longest real values in the province's tables are
-# descriptions of a few thousand characters; a megabyte in one cell is a broken export (an unclosed quote
-# swallowing the rest of the file, a pasted document or image), and it would bloat every Parquet page,
-# warehouse scan and published file that carries it. Such a row is quarantined whole, with its reason.
-MAX_CELL_CHARS = 1 << 20  # 1,048,576 characters (1 MiB of ASCII text)
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import json
 
+from sources.common.batch import MAX_CELL_CHARS
 from sources.digitization.pages import parse_page
-from sources.open_data.cells import MAX_CELL_CHARS
 
 COLUMNS = [("ma_hs", "code"), ("ho_ten", "person_name"), ("dia_chi", "place_name")]
 
