@@ -75,8 +75,11 @@ def _now() -> str:
 
 
 def _new_batch_id() -> str:
-    # Sortable by time, unique across processes.
-    return datetime.now(UTC).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
+    # Sortable by time, unique across processes. Microseconds, because readers take the newest batch as
+    # the greatest id (staging of whole-harvest tables, arg_max over versions): two syncs in one second
+    # would otherwise be ordered by their random suffix. Ids of whole seconds (older lakes) still sort
+    # first within their second ('-' sorts before any digit).
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f") + "-" + uuid.uuid4().hex[:8]
 
 
 def _fsync_dir(path: Path) -> None:
