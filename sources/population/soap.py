@@ -180,8 +180,12 @@ def reduce_response(
             raise MalformedResponse("CongDan.NgayThangNam missing or unreadable")
         birth_match = KHOP if _iso_date(birth) == request.birth_date else KHONG_KHOP
     residence = _commune(citizen, "NoiOHienTai") or _commune(citizen, "ThuongTru")
-    sex_code = _text(citizen, "GioiTinh")
-    sex = _SEX.get((sex_code or "").lower()) if sex_code else None
+    # The register records every citizen's sex: an answer without a readable GioiTinh has changed shape
+    # (a renamed field), and storing the row without it would lose the field for good, since a verified
+    # applicant is not asked again. As malformed, the lookup is quarantined and asked again later.
+    sex = _SEX.get((_text(citizen, "GioiTinh") or "").lower())
+    if sex is None:
+        raise MalformedResponse("CongDan.GioiTinh missing or unreadable")
     compared = [m for m in (name_match, birth_match) if m is not None]
     outcome = KHONG_KHOP if KHONG_KHOP in compared else KHOP
     # the pseudonym is of the 12-digit ID when the register has one, so old-card lookups join to the same person

@@ -64,6 +64,7 @@ def digitization_ingest(
     wanted = {key.path[-1] for key in context.selected_asset_keys}
     the_lake = lake.lake()
     failures: list[str] = []
+    transient = False  # a source that failed after its own retries may be back by the step's retry
     with digitization.connector() as connector:
         if wanted & set(CATALOGUE_TABLES):
             # Full snapshots: a row identical to one already held is dropped, so an unchanged catalogue
@@ -91,6 +92,7 @@ def digitization_ingest(
                 records = sync_table(the_lake, connector, table)
             except (SchemaDriftError, SourceError) as exc:
                 failures.append(f"{slug}: {exc}")
+                transient = transient or isinstance(exc, SourceError)
                 context.log.error(f"{SYSTEM}.{slug}: {exc}")
                 continue
             for record in records:
@@ -104,4 +106,7 @@ def digitization_ingest(
         raise dg.Failure(
             description=f"{len(failures)} digitisation table(s) not synced: " + "; ".join(failures[:20]),
             metadata={"failed_tables": dg.MetadataValue.json(failures)},
+            # A held schema change or a table gone from the catalogue fails the same way on every retry:
+            # only a source error is worth the step's RetryPolicy.
+            allow_retries=transient,
         )

@@ -34,17 +34,19 @@ def applicant_verifications(
     from sources.common.batch import SourceBatch
     from sources.lake import TableContract
     from sources.population import PopulationServiceFault
-    from sources.population.applicants import pending_applicants
+    from sources.population.applicants import applicants_to_verify
 
     the_lake = lake.lake()
     contract = {"applicant_verifications": TableContract(key=("MaHoSo",), version="verified_at")}
     with the_lake.stream(SYSTEM, "applicant_verifications", contract) as tx:
-        pending = list(pending_applicants(the_lake.root, tx.cursor_from, population.max_lookups_per_run))
+        pending = applicants_to_verify(the_lake.root, tx.cursor_from, population.max_lookups_per_run)
+        retries = sum(1 for position, _ in pending if position is None)
         try:
             with population.verifier(the_lake.root / "audit" / SYSTEM) as verifier:
                 for start in range(0, len(pending), CHUNK):
                     chunk = pending[start : start + CHUNK]
-                    position = chunk[-1][0]
+                    # retried applicants sit behind the committed position: they do not move it
+                    position = next((p for p, _ in reversed(chunk) if p is not None), None)
                     for batch in verifier.verify([applicant for _, applicant in chunk]):
                         tx.write(
                             SourceBatch(
@@ -62,6 +64,7 @@ def applicant_verifications(
         metadata={
             "rows": sum(r.rows for r in records),
             "lookups": len(pending),
+            "retried_lookups": retries,
             "quarantined": sum(r.quarantined for r in records),
             "batch_id": records[0].batch_id,
             "cursor_to": records[0].cursor_to or "",
