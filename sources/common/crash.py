@@ -16,6 +16,7 @@ CRASH_ENV = "HUE_CRASH_AT"
 CRASH_POINTS: tuple[str, ...] = (
     "lake.before_manifest",  # extract: a batch staged, its manifest transaction not yet run
     "lake.after_manifest",  # lake commit: batch and cursor committed, files not yet moved into raw/
+    "lake.after_commit",  # batch in raw/ and committed, the asset's Dagster event not yet written
     "dbt.before_build",  # the warehouse run started, dbt not yet
     "dbt.after_build",  # dbt finished, Dagster has not recorded the step's end
     "checks.after_expectations",  # a gate check wrote its result file, not yet its check result

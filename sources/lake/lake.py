@@ -358,6 +358,7 @@ class StreamWriter:
                 Manifest.set_hold(con, hold, self.system, self.stream)
         maybe_crash("lake.after_manifest")
         _move_into_place(self.lake.root, self.staging, meta)
+        maybe_crash("lake.after_commit")
         self.committed = records
         if drift_errors:
             changes = [f"{t}: {c}" for t, cs in drift_errors for c in cs]

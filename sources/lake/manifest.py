@@ -47,6 +47,12 @@ CREATE TABLE IF NOT EXISTS holds (        -- a cursor kept back so that quaranti
     updated_at  TEXT NOT NULL,
     PRIMARY KEY (system, stream)
 );
+CREATE TABLE IF NOT EXISTS announced (    -- committed batches whose consumer has told the world (an outbox)
+    batch_id     TEXT NOT NULL,
+    table_name   TEXT NOT NULL,
+    announced_at TEXT NOT NULL,
+    PRIMARY KEY (batch_id, table_name)
+);
 CREATE TABLE IF NOT EXISTS schemas (
     system     TEXT NOT NULL,
     table_name TEXT NOT NULL,
@@ -91,7 +97,15 @@ class Manifest:
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
         with self._connect() as con:
+            fresh_outbox = not con.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'announced'"
+            ).fetchone()
             con.executescript(_SCHEMA)
+            if fresh_outbox:
+                # A lake from before the outbox: its batches were announced by the code that committed them.
+                con.execute(
+                    "INSERT OR IGNORE INTO announced SELECT batch_id, table_name, committed_at FROM batches"
+                )
 
     def _connect(self) -> sqlite3.Connection:
         con = sqlite3.connect(self.path, timeout=60, isolation_level=None)
@@ -156,24 +170,30 @@ class Manifest:
         sql += " ORDER BY committed_at, batch_id, table_name"
         with self._connect() as con:
             rows = con.execute(sql, args).fetchall()
-        return [
-            BatchRecord(
-                batch_id=r[0],
-                system=r[1],
-                table=r[2],
-                stream=r[3],
-                status=r[4],
-                rows=r[5],
-                quarantined=r[6],
-                bytes=r[7],
-                cursor_from=r[8],
-                cursor_to=r[9],
-                drift=json.loads(r[10]),
-                started_at=r[11],
-                committed_at=r[12],
+        return [_record(r) for r in rows]
+
+    def unannounced(self, system: str) -> list[BatchRecord]:
+        """Committed batches of ``system`` that no consumer has announced yet (:meth:`announce`), oldest
+        first: what a run that died between its commit and its report left behind."""
+        with self._connect() as con:
+            rows = con.execute(
+                "SELECT b.* FROM batches b LEFT JOIN announced a "
+                "ON a.batch_id = b.batch_id AND a.table_name = b.table_name "
+                "WHERE b.system = ? AND b.status = 'committed' AND a.batch_id IS NULL "
+                "ORDER BY b.batch_id, b.table_name",
+                (system,),
+            ).fetchall()
+        return [_record(r) for r in rows]
+
+    def announce(self, done: list[tuple[str, str, str]], at: str) -> None:
+        """Record, for each ``(system, table, up_to)``, that every committed batch of the table up to batch
+        ``up_to`` was announced (one transaction)."""
+        with self.transaction() as con:
+            con.executemany(
+                "INSERT OR IGNORE INTO announced SELECT batch_id, table_name, ? FROM batches "
+                "WHERE system = ? AND table_name = ? AND status = 'committed' AND batch_id <= ?",
+                [(at, system, table, up_to) for system, table, up_to in done],
             )
-            for r in rows
-        ]
 
     @staticmethod
     def insert_batch(con: sqlite3.Connection, rec: BatchRecord) -> None:
@@ -222,3 +242,21 @@ class Manifest:
             "INSERT INTO schemas VALUES (?,?,?) ON CONFLICT(system, table_name) DO UPDATE SET schema = excluded.schema",
             (system, table, json.dumps(schema, ensure_ascii=False, sort_keys=True)),
         )
+
+
+def _record(r: tuple) -> BatchRecord:
+    return BatchRecord(
+        batch_id=r[0],
+        system=r[1],
+        table=r[2],
+        stream=r[3],
+        status=r[4],
+        rows=r[5],
+        quarantined=r[6],
+        bytes=r[7],
+        cursor_from=r[8],
+        cursor_to=r[9],
+        drift=json.loads(r[10]),
+        started_at=r[11],
+        committed_at=r[12],
+    )

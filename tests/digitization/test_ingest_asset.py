@@ -12,7 +12,11 @@ from sandbox.faults import Faults
 from sources.lake import Lake
 
 
-def _materialize(live, lake_dir, slug: str) -> dg.ExecuteInProcessResult:
+def _committed_slugs() -> set[str]:
+    return {t.slug for t in committed_catalogue().tables}
+
+
+def _materialize(live, lake_dir, slug: str, instance=None) -> dg.ExecuteInProcessResult:
     resources = {
         "lake": LakeResource(root=str(lake_dir)),
         "digitization": DigitizationResource(base_url=live.url, token=live.token),
@@ -21,6 +25,7 @@ def _materialize(live, lake_dir, slug: str) -> dg.ExecuteInProcessResult:
         [digitization_ingest],
         resources=resources,
         selection=[dg.AssetKey(["digitization", slug])],
+        instance=instance,
         raise_on_error=False,
     )
 
@@ -44,3 +49,20 @@ def test_a_held_schema_change_fails_its_table_without_step_retries(live, tmp_pat
     live.faults.reset()
     assert _materialize(live, tmp_path, slug).success
     assert lake.cursor("digitization", slug) is not None and lake.committed_files("digitization", slug)
+
+
+def test_a_batch_committed_by_a_killed_run_is_announced_by_the_rerun(live, tmp_path):
+    """A run killed after the lake's commit and before its Dagster event (crash point ``lake.after_commit``)
+    leaves a batch no materialisation names; the rerun finds nothing new at the source, and announces it."""
+    from sources.digitization.sync import sync_table
+
+    with live.connector() as connector:
+        table = next(t for t in connector.catalogue.tables if t.slug in _committed_slugs())
+        (landed,) = sync_table(Lake(tmp_path), connector, table)  # the killed run's commit
+    with dg.instance_for_test() as instance:
+        rerun = _materialize(live, tmp_path, table.slug, instance)
+        (event,) = rerun.get_asset_materialization_events()
+        metadata = event.materialization.metadata
+        assert metadata["recovered_batches"].value == [landed.batch_id]
+        assert (metadata["batch_id"].value, metadata["rows"].value) == (landed.batch_id, landed.rows)
+        assert _materialize(live, tmp_path, table.slug, instance).get_asset_materialization_events() == []

@@ -137,7 +137,7 @@ with lake.stream("one_stop", "dossiers", contracts) as tx:
 """
 
 
-@pytest.mark.parametrize("point", ["lake.before_manifest", "lake.after_manifest"])
+@pytest.mark.parametrize("point", ["lake.before_manifest", "lake.after_manifest", "lake.after_commit"])
 def test_kill_9_during_commit_then_rerun_gives_clean_lake(tmp_path, point):
     clean = tmp_path / "clean"
     crashed = tmp_path / "crashed"
@@ -244,3 +244,30 @@ def test_family_drift_ignores_inferred_widening_but_not_text_for_numbers():
         "column removed: ngay",
         "column retyped: suc_chua_xe: number -> text",
     ]
+
+
+# ---- the outbox of batches not yet announced (lô chưa báo) ---------------------------------------------
+
+
+def test_committed_batches_wait_in_the_outbox_until_announced(tmp_path):
+    lake = Lake(tmp_path)
+    _sync(lake, _batch([("HS1", "20230101000000", 2)]))
+    (first,) = lake.manifest.unannounced("one_stop")
+    assert (first.table, first.rows) == ("dossiers", 1) and lake.manifest.unannounced("population") == []
+    _sync(lake, _batch([("HS2", "20230102000000", 2)]))
+    second = lake.manifest.unannounced("one_stop")[-1]
+    assert [b.batch_id for b in lake.manifest.unannounced("one_stop")] == [first.batch_id, second.batch_id]
+    lake.manifest.announce([("one_stop", "dossiers", first.batch_id)], "2026-11-23T00:00:00+00:00")
+    assert [b.batch_id for b in lake.manifest.unannounced("one_stop")] == [second.batch_id]
+    lake.manifest.announce([("one_stop", "dossiers", second.batch_id)], "2026-11-23T00:00:00+00:00")
+    assert lake.manifest.unannounced("one_stop") == []
+
+
+def test_a_lake_from_before_the_outbox_counts_its_batches_as_announced(tmp_path):
+    import sqlite3
+
+    lake = Lake(tmp_path)
+    _sync(lake, _batch([("HS1", "20230101000000", 2)]))
+    with sqlite3.connect(tmp_path / "_manifest.sqlite") as con:
+        con.execute("DROP TABLE announced")
+    assert Lake(tmp_path).manifest.unannounced("one_stop") == []

@@ -12,7 +12,7 @@ import time
 import dagster as dg
 
 from orchestration.defs.digitization.catalogue import committed_catalogue
-from orchestration.lib.metadata import batch_metadata
+from orchestration.lib.announce import BatchAnnouncer
 from orchestration.resources import DigitizationResource, LakeResource
 
 SYSTEM = "digitization"
@@ -63,6 +63,7 @@ def digitization_ingest(
 
     wanted = {key.path[-1] for key in context.selected_asset_keys}
     the_lake = lake.lake()
+    announcer = BatchAnnouncer(context, the_lake)
     failures: list[str] = []
     transient = False  # a source that failed after its own retries may be back by the step's retry
     with digitization.connector() as connector:
@@ -77,9 +78,8 @@ def digitization_ingest(
                     tx.write(batch)
                 for record in tx.commit():
                     if record.table in wanted:
-                        yield dg.MaterializeResult(
-                            asset_key=[SYSTEM, record.table],
-                            metadata=batch_metadata(record, time.perf_counter() - started),
+                        yield announcer.result(
+                            dg.AssetKey([SYSTEM, record.table]), record, time.perf_counter() - started
                         )
         live = {table.slug: table for table in connector.catalogue.tables}
         for slug in sorted(wanted - set(CATALOGUE_TABLES)):
@@ -96,12 +96,14 @@ def digitization_ingest(
                 context.log.error(f"{SYSTEM}.{slug}: {exc}")
                 continue
             for record in records:
-                yield dg.MaterializeResult(
-                    asset_key=[SYSTEM, slug],
-                    metadata=batch_metadata(
-                        record, time.perf_counter() - started, the_lake.manifest.hold(SYSTEM, slug)
-                    ),
+                yield announcer.result(
+                    dg.AssetKey([SYSTEM, slug]),
+                    record,
+                    time.perf_counter() - started,
+                    the_lake.manifest.hold(SYSTEM, slug),
                 )
+    yield from announcer.left_over()
+    announcer.done()
     if failures:
         raise dg.Failure(
             description=f"{len(failures)} digitisation table(s) not synced: " + "; ".join(failures[:20]),

@@ -9,7 +9,7 @@ import time
 
 import dagster as dg
 
-from orchestration.lib.metadata import batch_metadata
+from orchestration.lib.announce import BatchAnnouncer
 from orchestration.resources import LakeResource, OneStopResource
 
 SYSTEM = "one_stop"
@@ -58,6 +58,7 @@ def one_stop_ingest(context: dg.AssetExecutionContext, lake: LakeResource, one_s
     wanted = {key.path[-1] for key in context.selected_asset_keys}
     streams = [s for s in STREAM_ORDER if any(TABLES[t][0] == s for t in wanted)]
     the_lake = lake.lake()
+    announcer = BatchAnnouncer(context, the_lake)
     connector = one_stop.connector()
     try:
         for stream in streams:
@@ -72,6 +73,8 @@ def one_stop_ingest(context: dg.AssetExecutionContext, lake: LakeResource, one_s
                     # Nothing new since the last committed cursor: no new version of this table.
                     context.log.info(f"{SYSTEM}.{table}: nothing new")
                     continue
-                yield dg.MaterializeResult(asset_key=table_key(table), metadata=batch_metadata(rec, seconds))
+                yield announcer.result(table_key(table), rec, seconds)
+        yield from announcer.left_over()
+        announcer.done()
     finally:
         connector.close()

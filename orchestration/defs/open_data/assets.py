@@ -14,7 +14,7 @@ import time
 import dagster as dg
 
 from orchestration.defs.open_data.catalogue import committed_datasets, declared_columns
-from orchestration.lib.metadata import batch_metadata
+from orchestration.lib.announce import BatchAnnouncer
 from orchestration.resources import LakeResource, OpenDataResource
 
 SYSTEM = "open_data"
@@ -63,6 +63,7 @@ def open_data_ingest(context: dg.AssetExecutionContext, lake: LakeResource, open
 
     wanted = {key.path[-1] for key in context.selected_asset_keys}
     the_lake = lake.lake()
+    announcer = BatchAnnouncer(context, the_lake)
     failures: list[str] = []
     with open_data.connector() as connector:
         started = time.perf_counter()
@@ -70,9 +71,8 @@ def open_data_ingest(context: dg.AssetExecutionContext, lake: LakeResource, open
         if wanted & set(CATALOGUE_TABLES):
             for record in sync_catalogue(the_lake, connector, records):
                 if record.table in wanted:
-                    yield dg.MaterializeResult(
-                        asset_key=[SYSTEM, record.table],
-                        metadata=batch_metadata(record, time.perf_counter() - started),
+                    yield announcer.result(
+                        dg.AssetKey([SYSTEM, record.table]), record, time.perf_counter() - started
                     )
         live = {lake_table(r.identifier): r for r in records}
         unknown = sorted(set(live) - {d.table for d in committed_datasets()})
@@ -96,12 +96,14 @@ def open_data_ingest(context: dg.AssetExecutionContext, lake: LakeResource, open
             if not committed:
                 context.log.info(f"{SYSTEM}.{table}: unchanged since the last sync ({dataset.modified})")
             for record in committed:
-                yield dg.MaterializeResult(
-                    asset_key=[SYSTEM, table],
-                    metadata=batch_metadata(
-                        record, time.perf_counter() - started, the_lake.manifest.hold(SYSTEM, table)
-                    ),
+                yield announcer.result(
+                    dg.AssetKey([SYSTEM, table]),
+                    record,
+                    time.perf_counter() - started,
+                    the_lake.manifest.hold(SYSTEM, table),
                 )
+    yield from announcer.left_over()
+    announcer.done()
     if failures:
         raise dg.Failure(
             description=f"{len(failures)} open dataset(s) not synced: " + "; ".join(failures[:20]),

@@ -6,8 +6,11 @@ also why its pool allows one step at a time.
 """
 
 # No `from __future__ import annotations` here: Dagster inspects the context annotation at runtime.
+import time
+
 import dagster as dg
 
+from orchestration.lib.announce import BatchAnnouncer
 from orchestration.resources import LakeResource, PopulationResource
 
 SYSTEM = "population"
@@ -36,6 +39,7 @@ def applicant_verifications(
     from sources.population import PopulationServiceFault
     from sources.population.applicants import applicants_to_verify
 
+    started = time.perf_counter()
     the_lake = lake.lake()
     contract = {"applicant_verifications": TableContract(key=("MaHoSo",), version="verified_at")}
     with the_lake.stream(SYSTEM, "applicant_verifications", contract) as tx:
@@ -58,19 +62,18 @@ def applicant_verifications(
             # be refused again, so fail at once rather than wait out the retry policy.
             raise dg.Failure(description=str(exc), allow_retries=False) from exc
         records = tx.commit()
-    if not records:
-        return  # no new applicants: no new version of this asset, nothing downstream to rebuild
-    yield dg.MaterializeResult(
-        metadata={
-            "rows": sum(r.rows for r in records),
-            "lookups": len(pending),
-            "retried_lookups": retries,
-            "quarantined": sum(r.quarantined for r in records),
-            "batch_id": records[0].batch_id,
-            "cursor_to": records[0].cursor_to or "",
-            "limit_reached": len(pending) >= population.max_lookups_per_run,
-        }
-    )
+    # No new applicants: no new version of this asset and nothing downstream to rebuild, unless a run
+    # killed after its commit left a batch unannounced.
+    announcer = BatchAnnouncer(context, the_lake)
+    lookups = {
+        "lookups": len(pending),
+        "retried_lookups": retries,
+        "limit_reached": len(pending) >= population.max_lookups_per_run,
+    }
+    for record in records:
+        yield announcer.result(context.asset_key, record, time.perf_counter() - started, extra=lookups)
+    yield from announcer.left_over()
+    announcer.done()
 
 
 @dg.asset(
@@ -83,7 +86,9 @@ def applicant_verifications(
     retry_policy=dg.RetryPolicy(max_retries=2, delay=60, backoff=dg.Backoff.EXPONENTIAL),
     output_required=False,
 )
-def population_by_commune(lake: LakeResource, population: PopulationResource):
+def population_by_commune(
+    context: dg.AssetExecutionContext, lake: LakeResource, population: PopulationResource
+):
     from sources.lake import TableContract
 
     contract = {
@@ -91,11 +96,14 @@ def population_by_commune(lake: LakeResource, population: PopulationResource):
             key=("commune_code", "sex", "age_band"), version="reference_date"
         )
     }
-    with lake.lake().stream(SYSTEM, "population_by_commune", contract) as tx:
+    started = time.perf_counter()
+    the_lake = lake.lake()
+    with the_lake.stream(SYSTEM, "population_by_commune", contract) as tx:
         for batch in population.statistics().fetch():
             tx.write(batch)
         records = tx.commit()
-    if records:  # identical statistics commit nothing and rebuild nothing
-        yield dg.MaterializeResult(
-            metadata={"rows": sum(r.rows for r in records), "batch_id": records[0].batch_id}
-        )
+    announcer = BatchAnnouncer(context, the_lake)
+    for record in records:  # identical statistics commit nothing and rebuild nothing
+        yield announcer.result(context.asset_key, record, time.perf_counter() - started)
+    yield from announcer.left_over()
+    announcer.done()
