@@ -133,3 +133,46 @@ class CkanPublisher:
                 }
             )
         return resources
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m portal.ckan_publisher``: push the portal store to the CKAN portal named by the environment.
+
+    ``HUE_CKAN_URL`` (the CKAN site), ``HUE_CKAN_API_TOKEN`` (secret), optional ``HUE_CKAN_OWNER_ORG`` and
+    ``HUE_PORTAL_PUBLIC_URL`` (link the resources to this portal's downloads instead of uploading them);
+    the store is ``--root`` or ``HUE_PORTAL_DIR``. Exit 1, naming the dataset and action, when a push fails.
+    """
+    import argparse
+    import os
+    import sys
+    from pathlib import Path
+
+    parser = argparse.ArgumentParser(prog="python -m portal.ckan_publisher", description=main.__doc__)
+    parser.add_argument(
+        "--root", type=Path, default=os.environ.get("HUE_PORTAL_DIR"), help="the portal store"
+    )
+    args = parser.parse_args(argv)
+    missing = [v for v in ("HUE_CKAN_URL", "HUE_CKAN_API_TOKEN") if not os.environ.get(v)]
+    if args.root is None:
+        missing.append("HUE_PORTAL_DIR (or --root)")
+    if missing:
+        print(f"ckan_publisher: not set: {', '.join(missing)}", file=sys.stderr)
+        return 2
+    publisher = CkanPublisher(
+        os.environ["HUE_CKAN_URL"],
+        os.environ["HUE_CKAN_API_TOKEN"],
+        owner_org=os.environ.get("HUE_CKAN_OWNER_ORG") or None,
+        portal_url=os.environ.get("HUE_PORTAL_PUBLIC_URL") or None,
+    )
+    try:
+        results = publisher.sync(PortalStore(args.root))
+    except CkanPublishError as exc:
+        print(f"ckan_publisher: {exc}", file=sys.stderr)
+        return 1
+    for r in results:
+        print(f"{r.slug}: {r.action} (version {r.version}, {r.resources} resource(s))")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -99,3 +99,21 @@ def test_link_mode_points_resources_at_the_portal(ckan, filled_store: PortalStor
         for u in urls
     )
     assert not ckan.uploads
+
+
+def test_command_line_pushes_the_store_named_by_the_environment(ckan, filled_store, monkeypatch, capsys):
+    from portal.ckan_publisher import main
+
+    monkeypatch.delenv("HUE_CKAN_URL", raising=False)
+    assert main(["--root", str(filled_store.root)]) == 2
+    assert "HUE_CKAN_URL" in capsys.readouterr().err
+    monkeypatch.setenv("HUE_CKAN_URL", ckan.url)
+    monkeypatch.setenv("HUE_CKAN_API_TOKEN", "wrong-token-not-a-secret")
+    assert main(["--root", str(filled_store.root)]) == 1  # the push is refused: named, token never shown
+    err = capsys.readouterr().err
+    assert "package_create" in err and "wrong-token" not in err and not ckan.packages
+    monkeypatch.setenv("HUE_CKAN_API_TOKEN", TOKEN)
+    monkeypatch.setenv("HUE_CKAN_OWNER_ORG", "hue")
+    assert main(["--root", str(filled_store.root)]) == 0
+    assert f"{SLUG}: created" in capsys.readouterr().out
+    assert _package(ckan, SLUG)["owner_org"] == "hue"
