@@ -1,4 +1,4 @@
-"""``python -m benchmarks run|render`` and ``python -m benchmarks.resilience`` (see that package)."""
+"""``python -m benchmarks run|history|collect|render`` and ``python -m benchmarks.resilience`` (see that package)."""
 
 from __future__ import annotations
 
@@ -48,6 +48,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     collect.add_argument(
         "--command", dest="command_", required=True, help="the command that ran the repetitions"
     )
+    history = sub.add_parser(
+        "history",
+        help="nightly incremental on 1 and on 3 years of history in one run (full then incremental stage on "
+        "province-year and province-3y), write benchmarks/results/history*.json and docs/benchmarks.md",
+    )
+    history.add_argument("--repeat", type=int, default=1, help="repetitions; the ratio is a median")
+    history.add_argument(
+        "--digitization-tables",
+        type=int,
+        default=None,
+        help="bound the nights to the first N digitisation tables (the history that differs is the one-stop "
+        "system's; default: the whole catalogue)",
+    )
+    history.add_argument(
+        "--workdir", type=Path, help="keep the workspaces here (default: a new temporary folder)"
+    )
+    history.add_argument("--no-render", action="store_true", help="do not rewrite docs/benchmarks.md")
+    history.add_argument(
+        "--collect",
+        dest="command_",
+        metavar="COMMAND",
+        help="do not run: store the result from the repetitions finished in --workdir, which COMMAND ran",
+    )
     args = parser.parse_args(argv)
 
     from benchmarks.render import render
@@ -57,6 +80,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     from benchmarks.harness import collect, command_line, run_tier, write_result
 
+    if args.command == "history":
+        return _history(parser, args)
     if args.command == "collect":
         result = collect(args.tier, args.workdir, args.digitization_tables, args.command_, args.tables)
         print(f"[bench] {len(result['runs'])} repetition(s) collected: {write_result(result)}")
@@ -80,6 +105,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"[bench] table: {render()}")
     for row in result["figures"]:
         print(f"  {row['figure']:<62} {row['value']!s:>14} {row['unit']:<7} {row['target']}")
+    return 0
+
+
+def _history(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    from benchmarks.harness import command_line
+    from benchmarks.history import collect_history, run_history, write_history
+    from benchmarks.render import render
+
+    if args.repeat < 1:
+        parser.error("--repeat must be at least 1")
+    if args.command_ is not None:
+        if args.workdir is None:
+            parser.error("--collect needs --workdir")
+        result = collect_history(args.workdir, args.digitization_tables, args.command_)
+    else:
+        result = run_history(args.repeat, args.digitization_tables, args.workdir, command_line())
+    path = write_history(result)
+    print(f"[bench] {len(result['runs'])} repetition(s): {path}")
+    if not args.no_render:
+        print(f"[bench] table: {render()}")
+    for row in result["figures"]:
+        print(f"  {row['figure']:<50} {row['1y']!s:>12} {row['3y']!s:>12} {row['ratio']!s:>7} {row['unit']}")
     return 0
 
 

@@ -127,8 +127,20 @@ def assemble(
         "sandbox_generate_s": {k: v if isinstance(v, dict) else round(v, 1) for k, v in generate.items()},
         "runs": runs,
     }
-    result["figures"] = figures(result)
+    result["figures"] = figures(result, latest_history())
     return result
+
+
+def latest_history(results_dir: Path = RESULTS_DIR) -> dict[str, Any] | None:
+    """The history result the tier tables quote: the least bounded one (the whole catalogue, else the most
+    digitisation tables), the newest among equals; None when there is none."""
+    found = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(results_dir.glob("history*.json"))]
+    if not found:
+        return None
+    return max(
+        found,
+        key=lambda h: (not h["digitization_tables_bounded"], h["digitization_tables"], h["date"]),
+    )
 
 
 def _repetition(
@@ -241,8 +253,12 @@ def _stage_value(stage: str, *path: str):
     return get
 
 
-def figures(result: dict[str, Any]) -> list[dict[str, Any]]:
-    """The table rows of one tier: figure, value, unit, target, met (None = no target at this tier)."""
+def figures(result: dict[str, Any], history: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """The table rows of one tier: figure, value, unit, target, met (None = no target at this tier).
+
+    ``history`` is the stored result of ``python -m benchmarks history`` (:mod:`benchmarks.history`): the
+    3y/1y ratio is measured there, in one run of its own, and only quoted here.
+    """
     runs = result["runs"]
     province_year = result["tier"] in ("province-year", "national-year")
     rows: list[dict[str, Any]] = []
@@ -269,14 +285,7 @@ def figures(result: dict[str, Any]) -> list[dict[str, Any]]:
         (incr_s < 60) if province_year and incr_s is not None else None,
         note=_changes_note(runs),
     )
-    add(
-        "Incremental 3y/1y history ratio",
-        None,
-        "×",
-        "≤ 1,2",
-        None,
-        "not measured: the sandbox has no 3-year scenario (sandbox/scenario.py tiers end at one year)",
-    )
+    add(*_history_row(history))
     dbt_s = median(_values(runs, "full", ("figures", "warehouse", "steps", "warehouse_dbt_assets")))
     catalogue = result.get("catalogue_tables", 597)  # results stored before --tables held 597
     bounded = result["digitization_tables_bounded"]
@@ -400,6 +409,34 @@ def figures(result: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
+def _history_row(history: dict[str, Any] | None) -> tuple:
+    """The tier table's 3y/1y row, quoted from the history result (its own run, its own command)."""
+    figure, unit, target = "Incremental 3y/1y history ratio", "×", "≤ 1,2"
+    if history is None:
+        return (
+            figure,
+            None,
+            unit,
+            target,
+            None,
+            "not measured yet: `python -m benchmarks history` measures it (benchmarks/results/history*.json)",
+        )
+    from benchmarks.history import TARGET_RATIO, incremental_ratio
+
+    ratio = incremental_ratio(history["runs"])
+    bound = (
+        f", bounded to {history['digitization_tables']} digitisation tables"
+        if history["digitization_tables_bounded"]
+        else ""
+    )
+    note = (
+        f"from its own run: `{history['command']}` ({history['date']}{bound}; "
+        f"{' vs '.join(h['scenario'] for h in history['histories'])}), not this tier's stages"
+    )
+    met = None if ratio is None else ratio <= TARGET_RATIO
+    return figure, _round(ratio, 3), unit, target, met, note
+
+
 def _changes_note(runs: list[dict]) -> str:
     changes = [run["day_of_changes"] for run in runs if "day_of_changes" in run]
     if not changes:
@@ -439,6 +476,24 @@ def command_line() -> str:
     return "python -m benchmarks " + " ".join(sys.argv[1:])
 
 
+def read_repetition(rep_dir: Path) -> dict[str, Any]:
+    """What :func:`_repetition` left in ``rep_dir``: each stage's measurement and figures, the day of
+    changes, the catalogue growth; a stage that never ran is absent."""
+    run: dict[str, Any] = {}
+    for name in STAGES:
+        measurement = rep_dir / f"{name}.measurement.json"
+        if measurement.exists():
+            output = rep_dir / f"{name}.json"
+            run[name] = {
+                "measurement": json.loads(measurement.read_text()),
+                "figures": json.loads(output.read_text()) if output.exists() else None,
+            }
+    for name in ("day_of_changes", "grow"):
+        if (rep_dir / f"{name}.json").exists():
+            run[name] = json.loads((rep_dir / f"{name}.json").read_text())
+    return run
+
+
 def collect(
     tier_name: str,
     workdir: Path,
@@ -451,22 +506,7 @@ def collect(
     A repetition counts when its stages left their figures; a stage's wall time and peak memory come
     from ``<stage>.measurement.json``.
     """
-    runs = []
-    for rep_dir in sorted(workdir.glob("rep*")):
-        run: dict[str, Any] = {}
-        for name in STAGES:
-            measurement = rep_dir / f"{name}.measurement.json"
-            if measurement.exists():
-                output = rep_dir / f"{name}.json"
-                run[name] = {
-                    "measurement": json.loads(measurement.read_text()),
-                    "figures": json.loads(output.read_text()) if output.exists() else None,
-                }
-        for name in ("day_of_changes", "grow"):
-            if (rep_dir / f"{name}.json").exists():
-                run[name] = json.loads((rep_dir / f"{name}.json").read_text())
-        if "full" in run:
-            runs.append(run)
+    runs = [run for run in map(read_repetition, sorted(workdir.glob("rep*"))) if "full" in run]
     stages = tuple(name for name in STAGES if any(name in run for run in runs))
     source = workdir / f"source-{catalogue_tables}-tables"
     slugs = digitization_slugs(digitization_tables, source if catalogue_tables else None)

@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from benchmarks.harness import RESULTS_DIR, figures
+from benchmarks.harness import RESULTS_DIR, figures, latest_history
 from benchmarks.tiers import TIERS
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
@@ -83,6 +83,100 @@ def tier_section(result: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def history_section(result: dict[str, Any]) -> str:
+    """The 3y/1y history result (:mod:`benchmarks.history`): its figures, then the incremental run's steps."""
+    from benchmarks.history import STEPS_SHOWN, history_figures, incremental_steps
+
+    machine = result["machine"]
+    (one, three) = (h["label"] for h in result["histories"])
+    title = "### Nightly cost against history (3y/1y)"
+    if result["digitization_tables_bounded"]:
+        title += f", {result['digitization_tables']} digitisation tables"
+    lines = [
+        title,
+        "",
+        f"- Lệnh / command: `{result['command']}`",
+        f"- Commit `{result['commit']}`, {result['date']}; {machine['cores']} cores ({machine['cpu']}), "
+        f"{vn_number(machine['memory_gib'])} GiB, Python {machine['python']}; load average at the start "
+        f"{', '.join(vn_number(x) for x in machine['load_average_at_start'])}, at the end "
+        f"{', '.join(vn_number(x) for x in result.get('load_average_at_end', []))} (the machine is shared)",
+        "- Histories: "
+        + "; ".join(
+            f"{h['label']} = scenario `{h['scenario']}`, {h['periods']} quarterly periods "
+            f"{h['first_period']}…{h['last_period']}"
+            for h in result["histories"]
+        )
+        + f" (seed {result['seed']}); median of {result['repeat']} repetition(s), each running `full` then "
+        "`incremental` on both histories; ratios per repetition, then the median",
+    ]
+    if result["digitization_tables_bounded"]:
+        lines.append(f"- **Giới hạn / bounded:** {result['note']}")
+    loads = [
+        f"{label} {name} {vn_number(stage['measurement']['load_average_1m'][0])} → "
+        f"{vn_number(stage['measurement']['load_average_1m'][1])}"
+        for run in result["runs"][:1]
+        for label in run.get("order", [])
+        for name, stage in run.get(label, {}).items()
+        if isinstance(stage, dict) and "load_average_1m" in stage.get("measurement", {})
+    ]
+    if loads:
+        lines.append(
+            f"- Load average (1 min) at each stage's start → end, first repetition, in run order: {'; '.join(loads)}"
+        )
+    changes = [
+        run[label]["day_of_changes"]
+        for run in result["runs"][:1]
+        for label in (one, three)
+        if "day_of_changes" in run.get(label, {})
+    ]
+    if changes:
+        lines.append(
+            "- Day of changes: "
+            + "; ".join(
+                f"{c['dossiers']} dossiers moved on, digitisation day {c['digitization_epoch']}"
+                for c in changes
+            )
+        )
+    lines += [
+        "",
+        f"| figure | {one} | {three} | {three}/{one} | target | met? |",
+        "|---|---:|---:|---:|---|---|",
+    ]
+    for row in history_figures(result):
+        unit = f" {row['unit']}" if row["unit"] in ("s", "MiB") else ""
+        cells = [
+            vn_number(row[one]) + (unit if row[one] is not None else ""),
+            vn_number(row[three]) + (unit if row[three] is not None else ""),
+        ]
+        ratio = "—" if row["ratio"] is None else f"{vn_number(row['ratio'])} ×"
+        lines.append(
+            f"| {row['figure']} | {cells[0]} | {cells[1]} | {ratio} | {row['target']} | {_met(row['met'])} |"
+        )
+    steps = incremental_steps(result["runs"])
+    if steps:
+        lines += [
+            "",
+            f"Where the incremental run's time went (Dagster step durations, median seconds; the {STEPS_SHOWN} "
+            "longest steps):",
+            "",
+            f"| run | step | {one} | {three} | {three} − {one} |",
+            "|---|---|---:|---:|---:|",
+        ]
+        for row in steps[:STEPS_SHOWN]:
+            lines.append(
+                f"| {row['run']} | `{row['step']}` | {vn_number(row[one])} | {vn_number(row[three])} | "
+                f"{vn_number(row['difference'])} |"
+            )
+        rest = steps[STEPS_SHOWN:]
+        if rest:
+            totals = [sum(r[k] or 0 for r in rest) for k in (one, three)]
+            lines.append(
+                f"| | {len(rest)} other steps | {vn_number(round(totals[0], 1))} | {vn_number(round(totals[1], 1))} | "
+                f"{vn_number(round(totals[1] - totals[0], 1))} |"
+            )
+    return "\n".join(lines) + "\n"
+
+
 def _seconds(parts: dict[str, float]) -> str:
     return ", ".join(f"{name} {vn_number(value)} s" for name, value in parts.items())
 
@@ -91,17 +185,23 @@ def render(results_dir: Path = RESULTS_DIR, doc: Path = DOC) -> Path:
     """Rewrite the marked section of ``doc`` from every tier result present, smallest tier first (a tier's
     grown-catalogue results, ``<tier>-<N>-tables.json``, right after it)."""
     sections = []
+    history = latest_history(results_dir)
     for tier in TIERS:
         for path in [results_dir / f"{tier}.json", *sorted(results_dir.glob(f"{tier}-*-tables.json"))]:
             if not path.exists():
                 continue
             result = json.loads(path.read_text(encoding="utf-8"))
             # Figures are recomputed from the stored runs: a corrected formula applies to old results too.
-            result["figures"] = figures(result)
+            result["figures"] = figures(result, history)
             sections.append(tier_section(result))
+    # Every history result (a bounded check and the province-scale run side by side); the tier tables
+    # quote the least bounded one.
+    for path in sorted(results_dir.glob("history*.json")):
+        sections.append(history_section(json.loads(path.read_text(encoding="utf-8"))))
     body = (
         "## Kết quả đo tự động — harness results (`make bench`)\n\n"
-        "Generated by `python -m benchmarks render` from `benchmarks/results/<tier>.json`; do not edit by hand.\n"
+        "Generated by `python -m benchmarks render` from `benchmarks/results/<tier>.json` and\n"
+        "`benchmarks/results/history*.json` (`python -m benchmarks history`); do not edit by hand.\n"
         "Each figure is the median of the repetitions; ratios are computed per repetition from stages of that\n"
         "same repetition, then the median is taken. Peak memory is the largest RSS of the stage's process tree\n"
         "(`os.wait4`), dbt included. A commit shown as `<sha>+working-tree@HH:MMZ` means the harness ran from a\n"

@@ -28,5 +28,9 @@ TIERS: dict[str, Tier] = {
     ),
 }
 
+HISTORIES: tuple[tuple[str, str], ...] = (("1y", "province-year"), ("3y", "province-3y"))
+"""(label, sandbox scenario) of ``python -m benchmarks history``: the same volume per quarter and the same
+day of changes on one and on three years of one-stop history (see ``sandbox/scenario.py``)."""
+
 STAGES: tuple[str, ...] = ("defs", "full", "limit", "peer", "incremental")
 """Stages in the order they run in one repetition; later ones reuse the lake the full run built."""

@@ -37,6 +37,7 @@ _POPULATION_BY_SCENARIO = {
     "calibrated": 200_000,
     "province-quarter": 300_000,
     "province-year": 1_000_000,
+    "province-3y": 1_000_000,  # the same people as province-year: only the one-stop history is longer
     "national-year": 1_000_000,
 }
 

@@ -10,8 +10,19 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-SCENARIO_NAMES: tuple[str, ...] = ("tiny", "calibrated", "province-quarter", "province-year", "national-year")
-"""Scale tiers, smallest first: tests, calibration to the province's reports, then benchmarks."""
+SCENARIO_NAMES: tuple[str, ...] = (
+    "tiny",
+    "calibrated",
+    "province-quarter",
+    "province-year",
+    "province-3y",
+    "national-year",
+)
+"""Scale tiers, smallest first: tests, calibration to the province's reports, then benchmarks.
+
+``province-3y`` is province-year with three years of one-stop history instead of one (same volume per
+quarter, same people, digitisation and open data): the benchmark of the nightly cost against history
+(``python -m benchmarks history``) compares the two, so only the history may differ between them."""
 
 DEFAULT_SEED = 46  # Huế's province code: any fixed seed would do, this one is easy to remember
 DEFAULT_TABLES = 597  # size of the digitisation catalogue in 2023 (domain guide §0)

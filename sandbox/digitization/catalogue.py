@@ -39,6 +39,7 @@ _SCALE = {
     "calibrated": (0.05, 5, 5_000),
     "province-quarter": (0.25, 10, None),
     "province-year": (1.0, 10, None),
+    "province-3y": (1.0, 10, None),  # as province-year: only the one-stop history is longer
     "national-year": (10.0, 10, None),
 }
 

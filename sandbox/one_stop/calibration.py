@@ -227,7 +227,21 @@ def _end_of(day: dt.date) -> dt.datetime:
 
 
 # Scale tiers: (scale of the Q3/2024 figures per period, number of consecutive quarterly periods).
-_TIERS = {"province-year": (1.06, 4), "national-year": (72.0, 4)}
+# province-3y has province-year's volume per quarter over three years: the history-length benchmark.
+_TIERS = {"province-year": (1.06, 4), "province-3y": (1.06, 12), "national-year": (72.0, 4)}
+
+
+def quarter_starts(quarters: int) -> list[dt.date]:
+    """First days of ``quarters`` consecutive official periods ending with Q3/2024, oldest first.
+
+    An official period runs from the 15th of a quarter's last month to the 14th of the next quarter's last
+    month (15/09/2023-14/12/2023, ..., 15/06/2024-15/09/2024: the last one ends on the published bound).
+    """
+    starts, year, month = [], P_Q3_2024.start.year, P_Q3_2024.start.month
+    for _ in range(quarters):
+        starts.append(dt.date(year, month, 15))
+        year, month = (year, month - 3) if month > 3 else (year - 1, month + 9)
+    return starts[::-1]
 
 
 def plan(scenario: _Named) -> Plan:
@@ -248,9 +262,7 @@ def plan(scenario: _Named) -> Plan:
         )
     if name in _TIERS:
         scale, quarters = _TIERS[name]
-        # Consecutive official periods ending with Q3/2024: 15/09/2023-14/12/2023, ..., 15/06/2024-15/09/2024.
-        bounds = [dt.date(2023, 9, 15), dt.date(2023, 12, 15), dt.date(2024, 3, 15), dt.date(2024, 6, 15)]
-        bounds = bounds[-quarters:]
+        bounds = quarter_starts(quarters)
         periods = []
         for i, start in enumerate(bounds):
             last = i == len(bounds) - 1

@@ -26,7 +26,7 @@ import sqlalchemy as sa
 from sandbox import people, reference_data
 from sandbox.one_stop import calibration as cal
 from sandbox.one_stop import schema, vocab
-from sandbox.one_stop.catalogue import LEVEL_TEXT, Procedure, build_catalogue, build_fields, ymd
+from sandbox.one_stop.catalogue import INITIAL, LEVEL_TEXT, Procedure, build_catalogue, build_fields, ymd
 
 CHUNK = 2_000  # dossiers per batch and transaction
 DAY = 86_400
@@ -205,7 +205,11 @@ def _windows(the_plan: cal.Plan) -> dict[bool, tuple[dt.date, dt.date]]:
     later = [pp.period for pp in the_plan.periods if pp.period != cal.P_Q1_2023]
     out = {False: (min((p.start for p in later), default=the_plan.snapshot.date()), the_plan.snapshot.date())}
     out[True] = (q1[0].start, q1[0].end) if q1 else out[False]
-    return {k: (first - _RECEIPT_LEAD, last) for k, (first, last) in out.items()}
+    # The catalogue's procedures come into force between 2021-07 and 2022-09 (INITIAL): a window reaching
+    # further back (province-3y starts in 2021-09) would leave almost no procedure in force throughout it.
+    # Receipts older than that use the catalogue as it stood once whole; the sandbox has no predecessors.
+    # Every tier of one year or less starts after INITIAL ends, so their pools are unchanged.
+    return {k: (max(first - _RECEIPT_LEAD, INITIAL[1]), last) for k, (first, last) in out.items()}
 
 
 def _pools(catalogue: list[Procedure], windows: dict[bool, tuple[dt.date, dt.date]]) -> tuple[dict, dict]:

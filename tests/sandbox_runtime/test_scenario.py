@@ -16,7 +16,14 @@ def test_named_defaults_follow_the_contract():
 
 
 def test_every_tier_is_accepted_and_frozen():
-    assert SCENARIO_NAMES == ("tiny", "calibrated", "province-quarter", "province-year", "national-year")
+    assert SCENARIO_NAMES == (
+        "tiny",
+        "calibrated",
+        "province-quarter",
+        "province-year",
+        "province-3y",
+        "national-year",
+    )
     for name in SCENARIO_NAMES:
         s = Scenario.named(name)
         with pytest.raises(dataclasses.FrozenInstanceError):
