@@ -1,4 +1,4 @@
-"""The small version of `make resilience`: two crash points and three fault knobs on the digitisation sync
+"""The small version of `make resilience`: the lake's crash points and eight fault knobs on the digitisation sync
 (connector + lake, no Dagster), and the whole bad-input corpus through the real readers and the lake."""
 
 from __future__ import annotations
@@ -44,7 +44,8 @@ def test_fault_matrix_covers_every_knob():
 
 def test_killed_sync_reruns_to_the_clean_lake(tmp_path, digitization_sandbox, two_tables):
     results = lake_crash_matrix(tmp_path, digitization_sandbox.env, two_tables)
-    assert [r.case.split(" ")[0] for r in results] == ["lake.before_manifest", "lake.after_manifest"]
+    points = ["lake.before_manifest", "lake.after_manifest", "lake.after_commit"]
+    assert [r.case.split(" ")[0] for r in results] == points
     for result in results:
         assert result.passed, result.observed
 
