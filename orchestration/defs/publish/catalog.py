@@ -46,12 +46,17 @@ class PublishedDataset:
         )
 
 
+# libyaml's safe loader when PyYAML was built with it (the wheels are): the catalogue is read at every code
+# location load, and the pure-Python parser took most of a second of the 5 s budget (docs/benchmarks.md).
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 @cache
 def published_datasets() -> tuple[PublishedDataset, ...]:
     entries = [
         entry
         for path in CATALOG_FILES
-        for entry in yaml.safe_load(path.read_text(encoding="utf-8"))["datasets"]
+        for entry in yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)["datasets"]
     ]
     slugs = [entry["slug"] for entry in entries]
     duplicates = sorted({slug for slug in slugs if slugs.count(slug) > 1})
