@@ -14,6 +14,7 @@ are left in the outbox on purpose: the next nightly ingest announces them, so th
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
@@ -42,6 +43,18 @@ class BatchAnnouncer:
         self._reported[key] = max(record.batch_id, self._reported.get(key, ""))
         metadata = batch_metadata(record, seconds, hold) | (extra or {})
         return dg.MaterializeResult(asset_key=key, metadata=metadata)
+
+    def landed(self, key: dg.AssetKey, records, started: float) -> Iterator[dg.MaterializeResult]:
+        """The materialisations of one sync's committed ``records`` for ``key``, timed from ``started``
+        (``time.perf_counter()``), each with its stream's quarantine hold."""
+        for record in records:
+            hold = self._lake.manifest.hold(record.system, record.stream)
+            yield self.result(key, record, time.perf_counter() - started, hold)
+
+    def close(self) -> Iterator[dg.MaterializeResult]:
+        """What earlier runs left unannounced (:meth:`left_over`), then mark everything announced."""
+        yield from self.left_over()
+        self.done()
 
     def left_over(self) -> Iterator[dg.MaterializeResult]:
         """One materialisation per key this step has not reported whose table holds committed batches no

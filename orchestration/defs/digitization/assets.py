@@ -95,15 +95,8 @@ def digitization_ingest(
                 transient = transient or isinstance(exc, SourceError)
                 context.log.error(f"{SYSTEM}.{slug}: {exc}")
                 continue
-            for record in records:
-                yield announcer.result(
-                    dg.AssetKey([SYSTEM, slug]),
-                    record,
-                    time.perf_counter() - started,
-                    the_lake.manifest.hold(SYSTEM, slug),
-                )
-    yield from announcer.left_over()
-    announcer.done()
+            yield from announcer.landed(dg.AssetKey([SYSTEM, slug]), records, started)
+    yield from announcer.close()
     if failures:
         raise dg.Failure(
             description=f"{len(failures)} digitisation table(s) not synced: " + "; ".join(failures[:20]),

@@ -74,7 +74,6 @@ def one_stop_ingest(context: dg.AssetExecutionContext, lake: LakeResource, one_s
                     context.log.info(f"{SYSTEM}.{table}: nothing new")
                     continue
                 yield announcer.result(table_key(table), rec, seconds)
-        yield from announcer.left_over()
-        announcer.done()
+        yield from announcer.close()
     finally:
         connector.close()

@@ -95,15 +95,8 @@ def open_data_ingest(context: dg.AssetExecutionContext, lake: LakeResource, open
                 continue
             if not committed:
                 context.log.info(f"{SYSTEM}.{table}: unchanged since the last sync ({dataset.modified})")
-            for record in committed:
-                yield announcer.result(
-                    dg.AssetKey([SYSTEM, table]),
-                    record,
-                    time.perf_counter() - started,
-                    the_lake.manifest.hold(SYSTEM, table),
-                )
-    yield from announcer.left_over()
-    announcer.done()
+            yield from announcer.landed(dg.AssetKey([SYSTEM, table]), committed, started)
+    yield from announcer.close()
     if failures:
         raise dg.Failure(
             description=f"{len(failures)} open dataset(s) not synced: " + "; ".join(failures[:20]),

@@ -72,8 +72,7 @@ def applicant_verifications(
     }
     for record in records:
         yield announcer.result(context.asset_key, record, time.perf_counter() - started, extra=lookups)
-    yield from announcer.left_over()
-    announcer.done()
+    yield from announcer.close()
 
 
 @dg.asset(
@@ -105,5 +104,4 @@ def population_by_commune(
     announcer = BatchAnnouncer(context, the_lake)
     for record in records:  # identical statistics commit nothing and rebuild nothing
         yield announcer.result(context.asset_key, record, time.perf_counter() - started)
-    yield from announcer.left_over()
-    announcer.done()
+    yield from announcer.close()
