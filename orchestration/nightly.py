@@ -9,12 +9,20 @@ history. The same selection logic serves the sensor (unattended nights, with the
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import fcntl
+import os
+import socket
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 import dagster as dg
 
 INGEST_TAG = ("layer", "ingest")
+LAUNCHER_TAG = "hue/in_process_host"
+"""Tag of the runs this process-based launcher starts (``make run``, ``orchestration.run``), naming the host."""
+_UNFINISHED = [dg.DagsterRunStatus.STARTING, dg.DagsterRunStatus.STARTED]
 
 
 def ingest_selection() -> dg.AssetSelection:
@@ -87,6 +95,58 @@ class NightlyResult:
         return [self.ingest.run_id] + ([self.warehouse.run_id] if self.warehouse else [])
 
 
+@contextmanager
+def in_process_launch(instance: dg.DagsterInstance) -> Iterator[dict[str, str]]:
+    """Hold this instance's launcher lock for runs executed in this process; yield the tags they carry.
+
+    A run executed in process and killed (kill -9, power cut, OOM) never writes its end: the instance keeps
+    it STARTED and its pool slots claimed, and the next night's steps in those pools would wait forever
+    ("blocked by limit for pool"). With a daemon, run monitoring reclaims them; without one, this does.
+    The lock (``flock``, released by the kernel when its holder dies) means no other launcher of this
+    instance is alive, so every unfinished run it tagged on this host is a dead one: it is marked failed,
+    saying why, and its slots are freed before anything new starts.
+    """
+    host = socket.gethostname()
+    lock_path = Path(instance.root_directory) / "in_process_launcher.lock"
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_path, "a+", encoding="utf-8") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise RuntimeError(
+                f"another run of this Dagster instance is executing in process ({lock_path} is held): "
+                "wait for it to end"
+            ) from None
+        lock.seek(0)
+        lock.truncate()
+        lock.write(f"{host} {os.getpid()}\n")
+        lock.flush()
+        reclaim_abandoned_runs(instance, host)
+        try:
+            yield {LAUNCHER_TAG: host}
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def reclaim_abandoned_runs(instance: dg.DagsterInstance, host: str) -> list[str]:
+    """Mark failed, and free the pool slots of, the unfinished runs launched in process on ``host``.
+
+    Only call it holding the launcher lock (:func:`in_process_launch`): then none of them is alive.
+    """
+    records = instance.get_run_records(filters=dg.RunsFilter(statuses=_UNFINISHED, tags={LAUNCHER_TAG: host}))
+    for record in records:
+        run = record.dagster_run
+        instance.report_run_failed(
+            run,
+            message=(
+                "The process running this run stopped without recording its end (killed or lost power); "
+                "marked failed by the next in-process launch, which reruns what it did not finish."
+            ),
+        )
+        instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
+    return [r.dagster_run.run_id for r in records]
+
+
 def run_nightly(
     defs: dg.Definitions,
     instance: dg.DagsterInstance,
@@ -97,9 +157,19 @@ def run_nightly(
 
     ``ingest_keys`` limits the sync to some source tables (a partial night, or a test at small scale).
     """
-    run_config = console_config(log_level)
+    with in_process_launch(instance) as tags:
+        return _run_nightly(defs, instance, ingest_keys, console_config(log_level), tags)
+
+
+def _run_nightly(
+    defs: dg.Definitions,
+    instance: dg.DagsterInstance,
+    ingest_keys: list[dg.AssetKey] | None,
+    run_config: dict,
+    tags: dict[str, str],
+) -> NightlyResult:
     ingest = defs.resolve_job_def("nightly_ingest").execute_in_process(
-        instance=instance, raise_on_error=False, asset_selection=ingest_keys, run_config=run_config
+        instance=instance, raise_on_error=False, asset_selection=ingest_keys, run_config=run_config, tags=tags
     )
     graph = defs.resolve_asset_graph()
     selection = affected_keys(
@@ -115,6 +185,6 @@ def run_nightly(
         # subset selection, which for hundreds of models is much cheaper than listing each one.
         subset = None if selection >= everything else sorted(selection, key=str)
         warehouse = job.execute_in_process(
-            instance=instance, raise_on_error=False, asset_selection=subset, run_config=run_config
+            instance=instance, raise_on_error=False, asset_selection=subset, run_config=run_config, tags=tags
         )
     return NightlyResult(ingest=ingest, warehouse=warehouse, selection=selection)

@@ -35,14 +35,15 @@ def main(argv: list[str] | None = None) -> int:
 
     from orchestration.definitions import defs
     from orchestration.defs.publish.catalog import published_datasets
-    from orchestration.nightly import console_config, run_nightly
+    from orchestration.nightly import console_config, in_process_launch, run_nightly
     from orchestration.summary import render, render_reconciliation, summarise
 
     instance = dg.DagsterInstance.get()
     if args.full:
-        result = defs.resolve_job_def("full_rebuild").execute_in_process(
-            instance=instance, raise_on_error=False, run_config=console_config(args.log_level)
-        )
+        with in_process_launch(instance) as tags:
+            result = defs.resolve_job_def("full_rebuild").execute_in_process(
+                instance=instance, raise_on_error=False, run_config=console_config(args.log_level), tags=tags
+            )
         run_ids, success = [result.run_id], result.success
     else:
         nightly = run_nightly(defs, instance, log_level=args.log_level)
