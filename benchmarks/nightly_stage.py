@@ -49,6 +49,7 @@ def main(argv: list[str] | None = None) -> int:
         "defs_load_s": round(defs_seconds, 3),
         "selected_assets": len(result.selection),
         "ingest": run_figures(instance, result.ingest.run_id),
+        "verification": run_figures(instance, result.verification.run_id) if result.verification else None,
         "warehouse": run_figures(instance, result.warehouse.run_id) if result.warehouse else None,
         "errors": failures(instance, result.run_ids),
     }

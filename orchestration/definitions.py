@@ -31,8 +31,11 @@ from orchestration.jobs import (
     full_rebuild_job,
     nightly_ingest_job,
     nightly_schedule,
+    nightly_verification_job,
     nightly_warehouse_job,
-    warehouse_after_ingest,
+    verification_after_ingest,
+    warehouse_after_failed_verification,
+    warehouse_after_verification,
 )
 from orchestration.resources import build_resources
 
@@ -52,10 +55,18 @@ def build_definitions(datasets: Sequence[PublishedDataset] | None = None) -> dg.
             *backfill_assets,
         ],
         asset_checks=[*gate_checks(datasets), *freshness_checks(), audit_chain_intact],
-        jobs=[nightly_ingest_job, nightly_warehouse_job, full_rebuild_job, backfill_job],
+        jobs=[
+            nightly_ingest_job,
+            nightly_verification_job,
+            nightly_warehouse_job,
+            full_rebuild_job,
+            backfill_job,
+        ],
         schedules=[nightly_schedule],
         sensors=[
-            warehouse_after_ingest,
+            verification_after_ingest,
+            warehouse_after_verification,
+            warehouse_after_failed_verification,
             digitization_catalogue_changed,
             digitization_new_open_dataset,
             alert_on_run_failure,

@@ -5,7 +5,12 @@ from __future__ import annotations
 import dagster as dg
 
 from orchestration.defs.freshness import freshness_checks
-from orchestration.nightly import affected_keys, ingest_selection, latest_materializations
+from orchestration.nightly import (
+    affected_keys,
+    ingest_selection,
+    latest_materializations,
+    verification_selection,
+)
 
 NIGHTLY_TIMEZONE = "Asia/Ho_Chi_Minh"
 
@@ -28,10 +33,21 @@ INGEST_RETRY = dg.RetryPolicy(
 # these machines; the steps are sequential anyway (ingest → dbt → gate → publish).
 nightly_ingest_job = dg.define_asset_job(
     name="nightly_ingest",
-    selection=ingest_selection() - NOT_IN_JOBS,
+    selection=ingest_selection() - verification_selection() - NOT_IN_JOBS,
     executor_def=dg.in_process_executor,
     op_retry_policy=INGEST_RETRY,
     description="Đồng bộ hằng đêm, bước 1: ingest every source system into the lake.",
+    tags={"schedule": "nightly"},
+)
+
+# Its own run after the ingest run, so that Dagster never skips it for lack of new dossiers
+# (orchestration.nightly.VERIFICATION_KEYS); the population pool keeps it one step at a time.
+nightly_verification_job = dg.define_asset_job(
+    name="nightly_verification",
+    selection=verification_selection() - NOT_IN_JOBS,
+    executor_def=dg.in_process_executor,
+    op_retry_policy=INGEST_RETRY,
+    description="Đồng bộ hằng đêm, bước 1b: verify the new applicants, and ask again the lookups still owed.",
     tags={"schedule": "nightly"},
 )
 
@@ -60,13 +76,17 @@ nightly_schedule = dg.ScheduleDefinition(
 
 
 @dg.run_status_sensor(
-    name="warehouse_after_ingest",
+    name="verification_after_ingest",
     run_status=dg.DagsterRunStatus.SUCCESS,
     monitored_jobs=[nightly_ingest_job],
-    request_job=nightly_warehouse_job,
+    request_job=nightly_verification_job,
     default_status=dg.DefaultSensorStatus.RUNNING,
 )
-def warehouse_after_ingest(context: dg.RunStatusSensorContext):
+def verification_after_ingest(context: dg.RunStatusSensorContext):
+    return dg.RunRequest(run_key=context.dagster_run.run_id)
+
+
+def _warehouse_request(context: dg.RunStatusSensorContext):
     graph = context.repository_def.asset_graph
     keys = affected_keys(
         graph,
@@ -76,3 +96,27 @@ def warehouse_after_ingest(context: dg.RunStatusSensorContext):
     if not keys:
         return dg.SkipReason("every warehouse asset is newer than its sources: nothing to rebuild or publish")
     return dg.RunRequest(run_key=context.dagster_run.run_id, asset_selection=sorted(keys, key=str))
+
+
+# The warehouse follows the verification run whether it succeeded or not: a population service that is
+# down must not hold back the night's one-stop, digitisation and open data (its failure alerts by itself).
+@dg.run_status_sensor(
+    name="warehouse_after_verification",
+    run_status=dg.DagsterRunStatus.SUCCESS,
+    monitored_jobs=[nightly_verification_job],
+    request_job=nightly_warehouse_job,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+)
+def warehouse_after_verification(context: dg.RunStatusSensorContext):
+    return _warehouse_request(context)
+
+
+@dg.run_status_sensor(
+    name="warehouse_after_failed_verification",
+    run_status=dg.DagsterRunStatus.FAILURE,
+    monitored_jobs=[nightly_verification_job],
+    request_job=nightly_warehouse_job,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+)
+def warehouse_after_failed_verification(context: dg.RunStatusSensorContext):
+    return _warehouse_request(context)

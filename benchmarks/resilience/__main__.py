@@ -80,7 +80,8 @@ def main(argv: list[str] | None = None) -> int:
                     "fault",
                     results,
                     command,
-                    notes=note + " The `nightly_ingest` job runs in process; the lake is compared.",
+                    notes=note
+                    + " The `nightly_ingest` and `nightly_verification` jobs run in process; the lake is compared.",
                 )
                 failed += sum(not r.passed for r in results)
     print(f"[resilience] report: {render()}")

@@ -132,26 +132,34 @@ def _compare(clean_lake: Path, lake: Path) -> tuple[list[str], list[str]]:
 def fault_matrix(
     root: Path, endpoints, tables: int, cases: dict[str, tuple[dict, str]] = FAULT_CASES, progress=None
 ) -> list[CaseResult]:
-    """Every case on the real ``nightly_ingest`` job (bounded to ``tables`` digitisation tables)."""
+    """Every case on the real ``nightly_ingest`` and ``nightly_verification`` jobs, one after the other as
+    a night runs them (bounded to ``tables`` digitisation tables)."""
     import dagster as dg
 
     from benchmarks.nightly_stage import failures
     from benchmarks.workspace import ingest_selection
     from orchestration.definitions import defs
-    from orchestration.nightly import console_config
+    from orchestration.nightly import VERIFICATION_KEYS, console_config
 
     keys = ingest_selection(tables)
-    job = defs.resolve_job_def("nightly_ingest")
+    steps = [
+        ("nightly_ingest", [k for k in keys if k not in VERIFICATION_KEYS]),
+        ("nightly_verification", [k for k in keys if k in VERIFICATION_KEYS]),
+    ]
 
     def night(ws: Workspace, instance) -> tuple[bool, list[str]]:
+        results = []
         with environment(ws.env(endpoints.env)):
-            result = job.execute_in_process(
-                instance=instance,
-                raise_on_error=False,
-                asset_selection=keys,
-                run_config=console_config("CRITICAL"),
-            )
-        return result.success, failures(instance, [result.run_id])
+            for job, selected in steps:
+                results.append(
+                    defs.resolve_job_def(job).execute_in_process(
+                        instance=instance,
+                        raise_on_error=False,
+                        asset_selection=selected,
+                        run_config=console_config("CRITICAL"),
+                    )
+                )
+        return all(r.success for r in results), failures(instance, [r.run_id for r in results])
 
     clean = Workspace(root / "clean")
     (clean.root / "dagster").mkdir(parents=True, exist_ok=True)

@@ -44,9 +44,7 @@ pytestmark = pytest.mark.e2e
 @pytest.fixture(scope="module")
 def first_run(platform):
     result = platform.run_nightly()
-    failures = [
-        e.message for r in (result.ingest, result.warehouse) if r for e in r.all_events if e.is_failure
-    ]
+    failures = [e.message for r in result.runs for e in r.all_events if e.is_failure]
     assert result.success, failures
     return result
 

@@ -27,13 +27,21 @@ def _policies(job: dg.JobDefinition) -> dict[str, dg.RetryPolicy | None]:
     return {name: job.get_retry_policy_for_handle(NodeHandle(name, None)) for name in job.graph.node_dict}
 
 
-def test_ingestion_retries_with_backoff(defs):
-    job = defs.resolve_job_def("nightly_ingest")
-    policies = _policies(job)
-    assert policies, "the nightly ingest job has ops"
+@pytest.mark.parametrize("job_name", ["nightly_ingest", "nightly_verification"])
+def test_ingestion_retries_with_backoff(defs, job_name):
+    policies = _policies(defs.resolve_job_def(job_name))
+    assert policies, f"the {job_name} job has ops"
     for name, policy in policies.items():
         assert policy is not None and policy.max_retries >= 1, name
         assert policy.backoff == dg.Backoff.EXPONENTIAL, name
+
+
+def test_applicant_lookups_run_after_the_ingest_run_not_in_it(defs):
+    """In the ingest run Dagster would skip them on nights the one-stop sync lands nothing new, and the
+    lookups owed from earlier nights would wait for new dossiers (orchestration.nightly.VERIFICATION_KEYS)."""
+    key = dg.AssetKey(["population", "applicant_verifications"])
+    assert key not in defs.resolve_job_def("nightly_ingest").asset_layer.selected_asset_keys
+    assert defs.resolve_job_def("nightly_verification").asset_layer.selected_asset_keys == {key}
 
 
 def test_warehouse_and_publication_never_retry_blindly(defs):
@@ -72,12 +80,14 @@ def test_every_operations_sensor_is_running_by_default(defs):
         "digitization_catalogue_changed",
         "digitization_new_open_dataset",
         "freshness_checks_sensor",
-        "warehouse_after_ingest",
+        "verification_after_ingest",
+        "warehouse_after_verification",
+        "warehouse_after_failed_verification",
     ):
         assert names[name].default_status == dg.DefaultSensorStatus.RUNNING, name
 
 
 def test_freshness_checks_run_on_their_sensor_not_inside_the_nightly_jobs(defs):
-    for job_name in ("nightly_ingest", "nightly_warehouse", "full_rebuild"):
+    for job_name in ("nightly_ingest", "nightly_verification", "nightly_warehouse", "full_rebuild"):
         ops = defs.resolve_job_def(job_name).graph.node_dict
         assert not [name for name in ops if name.startswith("freshness_check")], job_name
