@@ -7,7 +7,8 @@ version ids differ between a crashed-and-rerun night and a clean one, the rows m
   (``_batch_id``, ``_extracted_at``, ``_source``) and run-time columns (:data:`RUN_TIME_COLUMNS`) left
   out — a lost or duplicated row changes both. An open-data dataset's table holds whole harvests, and
   staging reads the newest one: its content is that batch alone;
-* marts: per table of the ``marts`` schema, row count and order-independent row hash;
+* marts: per table of the ``marts`` schema, row count and order-independent row hash, without the
+  columns that name the run (:data:`MART_RUN_TIME_COLUMNS`);
 * portal store: per dataset, the number of versions and the current version's content hash (a
   duplicated publication shows as an extra version).
 """
@@ -24,6 +25,12 @@ from sources.open_data.sync import is_snapshot_table
 # Columns that record when the run happened, not what the source holds: two correct runs differ there.
 RUN_TIME_COLUMNS: dict[str, tuple[str, ...]] = {
     "population/applicant_verifications": ("verified_at",),  # the moment of the LGSP lookup
+}
+
+# The same for the marts: lineage and measurement columns that name the run, not the data.
+MART_RUN_TIME_COLUMNS: dict[str, tuple[str, ...]] = {
+    "marts.fct_dossiers": ("batch_id",),  # the lake batch the dossier's version came in (lineage)
+    "marts.rpt_standardisation_issues": ("measured_at",),  # when the staging model counted its issues
 }
 
 _ROWS_HASH = "select count(*), coalesce(md5(string_agg(h, ',' order by h)), '') from (select md5(cast(t as varchar)) as h from {src} t)"
@@ -113,7 +120,10 @@ def marts_fingerprint(warehouse: Path) -> dict[str, list]:
         ]
         out = {}
         for name in names:
-            rows, digest = con.execute(_ROWS_HASH.format(src=f'marts."{name}"')).fetchone()
+            skip = MART_RUN_TIME_COLUMNS.get(f"marts.{name}", ())
+            columns = "* exclude (" + ", ".join(f'"{c}"' for c in skip) + ")" if skip else "*"
+            src = f'(select {columns} from marts."{name}")'
+            rows, digest = con.execute(_ROWS_HASH.format(src=src)).fetchone()
             out[f"marts.{name}"] = [rows, digest]
         return out
     finally:
