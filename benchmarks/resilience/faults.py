@@ -164,7 +164,11 @@ def fault_matrix(
     clean = Workspace(root / "clean")
     (clean.root / "dagster").mkdir(parents=True, exist_ok=True)
     with dg.instance_for_test(temp_dir=str(clean.root / "dagster")) as instance:
+        # As many nights as a case runs: the population lookups go on through their queue each night (a
+        # bounded number per run), so a case's two nights are compared with two clean ones.
         ok, errors = night(clean, instance)
+        if ok:
+            ok, errors = night(clean, instance)
     results = [
         CaseResult(
             "fault",
