@@ -43,6 +43,8 @@ log = logging.getLogger(__name__)
 
 LOAD_COLUMNS = ("_batch_id", "_extracted_at", "_source")
 
+KEY_PASS_MEMORY = "128MB"
+"""Memory DuckDB may use to decide which staged rows a commit keeps (it spills to the staging folder beyond)."""
 MAX_HOLD_NIGHTS = 3
 """Syncs in a row that keep a stream's cursor back for its quarantined rows. A row spoiled in transit
 comes back whole on a later night; a row the source itself holds broken would otherwise make every night
@@ -414,12 +416,16 @@ def _combine_parts(
     the newest batch per version) while a re-extracted identical row is dropped.
 
     Memory stays flat in the table's size: DuckDB decides which rows to keep reading only the key columns
-    (a narrow list of file and row numbers), and the rows themselves are copied part by part, in the
-    order they arrived, through one Parquet writer. Sorting whole rows in DuckDB instead made the commit's
+    (within :data:`KEY_PASS_MEMORY`, spilling beyond), its answer (part and row numbers) is streamed one
+    part at a time, and the rows themselves are copied part by part, in the order they arrived, through
+    one Parquet writer. Sorting whole rows in DuckDB, or holding the whole keep list, made the commit's
     memory grow with the table (docs/benchmarks.md).
     """
     parts = sorted(stage.glob("part-*.parquet"))
-    keep = _rows_to_keep(stage, parts, contract, committed, by_content) if contract.key else None
+    if contract.key:
+        selected = _rows_to_keep(stage, parts, contract, committed, by_content)
+    else:
+        selected = ((part, None) for part in parts)
     schema = pa.unify_schemas(
         [pq.read_schema(p).remove_metadata() for p in parts], promote_options="permissive"
     )
@@ -427,10 +433,7 @@ def _combine_parts(
     pending: list[pa.Table] = []
     pending_rows = 0
     with pq.ParquetWriter(out, schema, compression="zstd") as writer:
-        for part in parts:
-            wanted = None if keep is None else keep.get(part.name)
-            if keep is not None and wanted is None:
-                continue
+        for part, wanted in selected:
             offset = 0
             for batch in pq.ParquetFile(part).iter_batches(batch_size=_COPY_ROWS):
                 table = pa.Table.from_batches([batch])
@@ -462,11 +465,14 @@ def _rows_to_keep(
     contract: TableContract,
     committed: list[Path] | None,
     by_content: bool,
-) -> dict[str, np.ndarray]:
-    """Staged part name → sorted row numbers of the rows to commit (first of each identity, not held)."""
+) -> Iterator[tuple[Path, np.ndarray]]:
+    """``(staged part, sorted row numbers)`` of the rows to commit (first of each identity, not held), part
+    by part in order. Streamed from DuckDB's result, so only one part's numbers are held at a time."""
     con = duckdb.connect()
     try:
-        con.execute("SET memory_limit = '1GB'")
+        # DuckDB's window and anti-join over the keys spill to disk past this: without a bound their memory
+        # grew with the table (~200 bytes a row, docs/benchmarks.md), the one part of a sync that did.
+        con.execute(f"SET memory_limit = '{KEY_PASS_MEMORY}'")
         con.execute(f"SET temp_directory = '{stage / '_spill'}'")
         names = [str(p) for p in parts]
         src = "read_parquet(?, union_by_name = true, filename = '_f', file_row_number = true)"
@@ -486,13 +492,22 @@ def _rows_to_keep(
             on = " AND ".join(f's."{c}" IS NOT DISTINCT FROM c."{c}"' for c in ident)
             query += f" AND NOT EXISTS (SELECT 1 FROM {committed_src} c WHERE {on})"
             args.append([str(p) for p in committed])
-        # Integers only (part index, row number): the list stays a few bytes a row.
-        kept = con.execute(f"{query} ORDER BY part, file_row_number", args).fetchnumpy()
+        # Integers only (part index, row number), read a chunk at a time in (part, row) order.
+        result = con.sql(f"{query} ORDER BY part, file_row_number", params=args)
+        current, chunks = 0, []
+        for batch in result.to_arrow_reader(_COPY_ROWS):
+            index = batch.column("part").to_numpy().astype(np.int64)
+            numbers = batch.column("file_row_number").to_numpy().astype(np.int64)
+            for i in np.unique(index):
+                if i != current and chunks:
+                    yield parts[current - 1], np.concatenate(chunks)
+                    chunks = []
+                current = int(i)
+                chunks.append(numbers[index == i])
+        if chunks:
+            yield parts[current - 1], np.concatenate(chunks)
     finally:
         con.close()
-    index = np.asarray(kept["part"], dtype=np.int64)
-    numbers = np.asarray(kept["file_row_number"], dtype=np.int64)
-    return {parts[i - 1].name: numbers[index == i] for i in np.unique(index)}
 
 
 def _conform(table: pa.Table, schema: pa.Schema) -> pa.Table:
