@@ -6,6 +6,7 @@ never speaks HTTP or SQL to a source itself.
 
 from __future__ import annotations
 
+import os
 import sys
 from datetime import timedelta
 from pathlib import Path
@@ -70,6 +71,9 @@ class OpenDataResource(dg.ConfigurableResource):
         return OpenDataConnector(self.base_url, page_size=self.page_size)
 
 
+DEFAULT_LOOKUPS_PER_RUN = 500
+
+
 class PopulationResource(dg.ConfigurableResource):
     """The population service through the LGSP (HUE_LGSP_*), and the pseudonymisation key.
 
@@ -83,8 +87,15 @@ class PopulationResource(dg.ConfigurableResource):
     officer_code: str
     officer_password: str
     pseudonym_key: str
-    max_lookups_per_run: int = 500
+    # None: HUE_LGSP_MAX_LOOKUPS_PER_RUN, else DEFAULT_LOOKUPS_PER_RUN (the quota agreed for the province)
+    max_lookups_per_run: int | None = None
     max_requests_per_second: float = 20.0
+
+    def lookups_per_run(self) -> int:
+        """How many applicants one run may look up (read when the run asks, never at import)."""
+        if self.max_lookups_per_run is not None:
+            return self.max_lookups_per_run
+        return int(os.environ.get("HUE_LGSP_MAX_LOOKUPS_PER_RUN") or DEFAULT_LOOKUPS_PER_RUN)
 
     def verifier(self, audit_dir: Path):
         from sources.population import ApplicantVerifier, AuditWriter

@@ -1,6 +1,6 @@
 """The national population database through the LGSP: applicant verification and aggregate statistics.
 
-Verification is bounded per run (``max_lookups_per_run``) and continues from its committed position the
+Verification is bounded per run (``HUE_LGSP_MAX_LOOKUPS_PER_RUN``, default 500) and continues from its committed position the
 next night: the population service is shared by the whole province and must never be hammered, which is
 also why its pool allows one step at a time.
 """
@@ -43,7 +43,8 @@ def applicant_verifications(
     the_lake = lake.lake()
     contract = {"applicant_verifications": TableContract(key=("MaHoSo",), version="verified_at")}
     with the_lake.stream(SYSTEM, "applicant_verifications", contract) as tx:
-        pending = applicants_to_verify(the_lake.root, tx.cursor_from, population.max_lookups_per_run)
+        bound = population.lookups_per_run()
+        pending = applicants_to_verify(the_lake.root, tx.cursor_from, bound)
         retries = sum(1 for position, _ in pending if position is None)
         try:
             with population.verifier(the_lake.root / "audit" / SYSTEM) as verifier:
@@ -68,7 +69,7 @@ def applicant_verifications(
     lookups = {
         "lookups": len(pending),
         "retried_lookups": retries,
-        "limit_reached": len(pending) >= population.max_lookups_per_run,
+        "limit_reached": len(pending) >= bound,
     }
     for record in records:
         yield announcer.result(context.asset_key, record, time.perf_counter() - started, extra=lookups)
