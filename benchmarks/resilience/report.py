@@ -41,17 +41,6 @@ def store(matrix: str, results: list[CaseResult], command: str, notes: str = "")
 # Why the failing cases fail, from reading the code paths they went through. Kept beside the generator
 # so that the report never shows a failure without its cause; a case that starts passing drops its line.
 CAUSES: dict[str, str] = {
-    "schema_drift=rename_column": "Digitisation and open data are held and restored. What differs is "
-    "`population/applicant_verifications`: the LGSP answer renamed `GioiTinh`, the connector stores no sex "
-    "rather than guess it (by design, tests/population), and a verified applicant is not looked up again "
-    "the next night, so those rows keep the empty field. Fix: treat a missing required answer field as a "
-    "failed lookup, so the pending-applicants queue asks again.",
-    "malformed_rows_every": "Digitisation and open data are restored the next night (the cursor was held "
-    "for the quarantined rows). `population/applicant_verifications` holds 400 of 500 lookups: the lookups "
-    "whose answers were malformed are audited and quarantined, but the next night's run did not ask for "
-    "them again within its 500-lookup bound. Not investigated further this session: the pending-applicants "
-    "queue (tests/unit/test_pending_applicants.py) should pick them up; it did not in this run.",
-    "combined: malformed": "Same as malformed_rows_every: only the population lookups are missing.",
     "clean run": "The reference run itself failed; see its log (the working tree was being edited in parallel).",
 }
 
@@ -125,9 +114,15 @@ def render(results_dir: Path = RESULTS_DIR, doc: Path = DOC, findings: str = "")
         "(`population/applicant_verifications.verified_at`, the moment of the lookup). An open-data "
         "dataset is compared on its newest harvest, because the warehouse's staging reads it that way. "
         "After additive drift the lake keeps the column the source added, as it must, and is compared on "
-        "the clean run's columns; the added columns are listed in *observed*. The warehouse marts are "
-        "compared table by table, and the portal store by each dataset's number of versions and its "
-        "current version's content hash (a publication made twice shows as an extra version).\n"
+        "the clean run's columns; the added columns are listed in *observed*. The applicant lookups "
+        "(`population/applicant_verifications`) are a queue with a bound per night, and asking again the "
+        "lookups a fault spoiled takes part of the next night's bound: in the fault matrix they must equal "
+        "the clean nights' lookup for every dossier stored, with no dossier stored twice and none still "
+        "owed; in the crash matrix a point whose night had already verified is compared with two clean "
+        "nights. The warehouse marts are compared table by table without the columns that name the run "
+        "(`fct_dossiers.batch_id`, `rpt_standardisation_issues.measured_at`), and the portal store by each "
+        "dataset's number of versions and its current version's content hash (a publication made twice "
+        "shows as an extra version).\n"
     )
     doc.write_text(
         head + "\n" + "\n".join(sections) + (f"\n{findings}\n" if findings else ""), encoding="utf-8"
