@@ -467,7 +467,8 @@ def _rows_to_keep(
     by_content: bool,
 ) -> Iterator[tuple[Path, np.ndarray]]:
     """``(staged part, sorted row numbers)`` of the rows to commit (first of each identity, not held), part
-    by part in order. Streamed from DuckDB's result, so only one part's numbers are held at a time."""
+    by part in order, read back from a file DuckDB wrote, so only one part's numbers are held at a time."""
+    keep_file = stage / "_keep.parquet"
     con = duckdb.connect()
     try:
         # DuckDB's window and anti-join over the keys spill to disk past this: without a bound their memory
@@ -492,22 +493,24 @@ def _rows_to_keep(
             on = " AND ".join(f's."{c}" IS NOT DISTINCT FROM c."{c}"' for c in ident)
             query += f" AND NOT EXISTS (SELECT 1 FROM {committed_src} c WHERE {on})"
             args.append([str(p) for p in committed])
-        # Integers only (part index, row number), read a chunk at a time in (part, row) order.
-        result = con.sql(f"{query} ORDER BY part, file_row_number", params=args)
-        current, chunks = 0, []
-        for batch in result.to_arrow_reader(_COPY_ROWS):
-            index = batch.column("part").to_numpy().astype(np.int64)
-            numbers = batch.column("file_row_number").to_numpy().astype(np.int64)
-            for i in np.unique(index):
-                if i != current and chunks:
-                    yield parts[current - 1], np.concatenate(chunks)
-                    chunks = []
-                current = int(i)
-                chunks.append(numbers[index == i])
-        if chunks:
-            yield parts[current - 1], np.concatenate(chunks)
+        # Integers only (part index, row number), written to a file in (part, row) order: DuckDB is done
+        # and closed, its memory returned, before a single row is copied.
+        con.execute(f"COPY ({query} ORDER BY part, file_row_number) TO '{keep_file}' (FORMAT parquet)", args)
     finally:
         con.close()
+    current, chunks = 0, []
+    for batch in pq.ParquetFile(keep_file).iter_batches(batch_size=_COPY_ROWS):
+        index = batch.column("part").to_numpy().astype(np.int64)
+        numbers = batch.column("file_row_number").to_numpy().astype(np.int64)
+        for i in np.unique(index):
+            if i != current and chunks:
+                yield parts[current - 1], np.concatenate(chunks)
+                chunks = []
+            current = int(i)
+            chunks.append(numbers[index == i])
+    if chunks:
+        yield parts[current - 1], np.concatenate(chunks)
+    keep_file.unlink()
 
 
 def _conform(table: pa.Table, schema: pa.Schema) -> pa.Table:
