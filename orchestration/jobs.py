@@ -100,23 +100,21 @@ def _warehouse_request(context: dg.RunStatusSensorContext):
 
 # The warehouse follows the verification run whether it succeeded or not: a population service that is
 # down must not hold back the night's one-stop, digitisation and open data (its failure alerts by itself).
-@dg.run_status_sensor(
-    name="warehouse_after_verification",
-    run_status=dg.DagsterRunStatus.SUCCESS,
-    monitored_jobs=[nightly_verification_job],
-    request_job=nightly_warehouse_job,
-    default_status=dg.DefaultSensorStatus.RUNNING,
-)
-def warehouse_after_verification(context: dg.RunStatusSensorContext):
-    return _warehouse_request(context)
+def _warehouse_after(status: dg.DagsterRunStatus, name: str) -> dg.SensorDefinition:
+    @dg.run_status_sensor(
+        name=name,
+        run_status=status,
+        monitored_jobs=[nightly_verification_job],
+        request_job=nightly_warehouse_job,
+        default_status=dg.DefaultSensorStatus.RUNNING,
+    )
+    def warehouse_after(context: dg.RunStatusSensorContext):
+        return _warehouse_request(context)
+
+    return warehouse_after
 
 
-@dg.run_status_sensor(
-    name="warehouse_after_failed_verification",
-    run_status=dg.DagsterRunStatus.FAILURE,
-    monitored_jobs=[nightly_verification_job],
-    request_job=nightly_warehouse_job,
-    default_status=dg.DefaultSensorStatus.RUNNING,
+warehouse_after_verification = _warehouse_after(dg.DagsterRunStatus.SUCCESS, "warehouse_after_verification")
+warehouse_after_failed_verification = _warehouse_after(
+    dg.DagsterRunStatus.FAILURE, "warehouse_after_failed_verification"
 )
-def warehouse_after_failed_verification(context: dg.RunStatusSensorContext):
-    return _warehouse_request(context)
