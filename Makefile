@@ -25,7 +25,7 @@ export DAGSTER_HOME ?= $(CURDIR)/data/dagster_home
 DBT_SOURCES := $(shell find dbt_project/models dbt_project/macros dbt_project/seeds -type f 2>/dev/null) dbt_project/dbt_project.yml
 MANIFEST := dbt_project/target/manifest.json
 
-.PHONY: help venv prepare run test ui portal lint sandbox-up sandbox-down clean bench resilience
+.PHONY: help venv prepare run test ui portal lint sandbox-up sandbox-down clean bench bench-history resilience
 
 help:
 	@echo "make run     - start the sandbox, run the nightly job end to end on DuckDB, print the summary"
@@ -34,6 +34,7 @@ help:
 	@echo "make portal  - the open-data portal on http://127.0.0.1:$(PORTAL_PORT)"
 	@echo "make lint    - ruff, and pip-audit over requirements.lock"
 	@echo "make bench   - benchmarks at TIER=tiny|province-quarter|province-year|national-year (docs/benchmarks.md)"
+	@echo "make bench-history - the nightly run on 1 and 3 years of history, the 3y/1y ratio (docs/benchmarks.md)"
 	@echo "make resilience - crash, fault and bad-input matrices (docs/resilience.md)"
 
 # A virtualenv from the lock file; rebuilt whenever the lock or pyproject changes.
@@ -88,6 +89,11 @@ TIER ?= tiny
 BENCH_ARGS ?=
 bench: prepare
 	$(PY) -m benchmarks run --tier $(TIER) $(BENCH_ARGS)
+
+# Full rebuild then one day of changes on 1 and on 3 years of one-stop history, in one run: the 3y/1y ratio,
+# e.g. BENCH_ARGS="--repeat 3 --digitization-tables 12".
+bench-history: prepare
+	$(PY) -m benchmarks history $(BENCH_ARGS)
 
 resilience: prepare
 	$(PY) -m benchmarks.resilience $(RESILIENCE_ARGS)

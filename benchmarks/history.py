@@ -45,6 +45,7 @@ def run_history(
     from sandbox.scenario import Scenario
 
     root = Path(workdir or tempfile.mkdtemp(prefix="hue-bench-history-"))
+    load_at_start = [round(x, 2) for x in os.getloadavg()]
     generate: dict[str, dict[str, float]] = {}
     for label, name in HISTORIES:
         pristine = root / f"sandbox-{name}"
@@ -69,7 +70,7 @@ def run_history(
                 run[label] = _repetition(rep_dir, endpoints, HISTORY_STAGES, digitization_tables, slugs)
         (root / f"rep{rep + 1}" / "order.json").write_text(json.dumps(order))
         runs.append(run)
-    return assemble_history(runs, repeat, digitization_tables, len(slugs), command, generate)
+    return assemble_history(runs, repeat, digitization_tables, len(slugs), command, generate, load_at_start)
 
 
 def collect_history(workdir: Path, digitization_tables: int | None, command: str) -> dict[str, Any]:
@@ -95,8 +96,12 @@ def assemble_history(
     tables: int,
     command: str,
     generate: dict[str, dict[str, float]],
+    load_at_start: list[float] | None = None,
 ) -> dict[str, Any]:
-    """The stored result: the repetitions' raw stage figures, where and how they were measured."""
+    """The stored result: the repetitions' raw stage figures, where and how they were measured.
+
+    ``machine`` is read when the result is stored, so its load average is the run's end; ``load_at_start``
+    is the one before the sandbox was generated (None when collected from a stopped run)."""
     from sandbox.one_stop.calibration import plan
     from sandbox.scenario import Scenario
 
@@ -134,7 +139,7 @@ def assemble_history(
         "commit": commit(),
         "date": now_utc(),
         "machine": machine_info(),
-        "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
+        "load_average_at_run_start": load_at_start,
         "runs": runs,
     }
     result["figures"] = history_figures(result)

@@ -97,9 +97,13 @@ def history_section(result: dict[str, Any]) -> str:
         "",
         f"- Lệnh / command: `{result['command']}`",
         f"- Commit `{result['commit']}`, {result['date']}; {machine['cores']} cores ({machine['cpu']}), "
-        f"{vn_number(machine['memory_gib'])} GiB, Python {machine['python']}; load average at the start "
-        f"{', '.join(vn_number(x) for x in machine['load_average_at_start'])}, at the end "
-        f"{', '.join(vn_number(x) for x in result.get('load_average_at_end', []))} (the machine is shared)",
+        f"{vn_number(machine['memory_gib'])} GiB, Python {machine['python']}; load average "
+        + (
+            f"when the run started {_loads(result['load_average_at_run_start'])}, "
+            if result.get("load_average_at_run_start")
+            else ""
+        )
+        + f"when the result was stored {_loads(machine['load_average_at_start'])} (the machine is shared)",
         "- Histories: "
         + "; ".join(
             f"{h['label']} = scenario `{h['scenario']}`, {h['periods']} quarterly periods "
@@ -124,19 +128,14 @@ def history_section(result: dict[str, Any]) -> str:
             f"- Load average (1 min) at each stage's start → end, first repetition, in run order: {'; '.join(loads)}"
         )
     changes = [
-        run[label]["day_of_changes"]
+        f"{label}: {vn_number(run[label]['day_of_changes']['dossiers'])} dossiers moved on, digitisation day "
+        f"{run[label]['day_of_changes']['digitization_epoch']}"
         for run in result["runs"][:1]
         for label in (one, three)
         if "day_of_changes" in run.get(label, {})
     ]
     if changes:
-        lines.append(
-            "- Day of changes: "
-            + "; ".join(
-                f"{c['dossiers']} dossiers moved on, digitisation day {c['digitization_epoch']}"
-                for c in changes
-            )
-        )
+        lines.append("- Day of changes: " + "; ".join(changes))
     lines += [
         "",
         f"| figure | {one} | {three} | {three}/{one} | target | met? |",
@@ -175,6 +174,10 @@ def history_section(result: dict[str, Any]) -> str:
                 f"{vn_number(round(totals[1] - totals[0], 1))} |"
             )
     return "\n".join(lines) + "\n"
+
+
+def _loads(values: list[float]) -> str:
+    return ", ".join(vn_number(x) for x in values)
 
 
 def _seconds(parts: dict[str, float]) -> str:

@@ -159,3 +159,15 @@ def test_collect_rebuilds_the_result_from_a_stopped_run(tmp_path):
     result = history.collect_history(tmp_path, 12, "python -m benchmarks history --digitization-tables 12")
     assert result["repeat"] == 2 and result["runs"][1]["order"] == ["3y", "1y"]
     assert history.incremental_ratio(result["runs"]) == pytest.approx((1.5 + 1.05) / 2)
+
+
+def test_the_load_when_the_run_started_is_shown_beside_the_load_at_the_end():
+    from benchmarks.render import history_section
+
+    generate = {"1y": {}, "3y": {}}
+    started = history.assemble_history(RUNS, 3, 12, 12, "cmd", generate, load_at_start=[7.5, 6.25, 5.0])
+    assert "load average when the run started 7,5, 6,25, 5, when the result was stored" in history_section(
+        started
+    )
+    collected = history.assemble_history(RUNS, 3, 12, 12, "cmd", generate)
+    assert "load average when the result was stored" in history_section(collected)
