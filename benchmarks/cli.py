@@ -10,6 +10,20 @@ from pathlib import Path
 from benchmarks.tiers import STAGES, TIERS
 
 
+def _night_options(parser: argparse.ArgumentParser, bound_note: str) -> None:
+    """The options every measured night takes: the digitisation bound, the workdir, rendering."""
+    parser.add_argument(
+        "--digitization-tables",
+        type=int,
+        default=None,
+        help=f"bound the nights to the first N digitisation tables{bound_note} (default: the whole catalogue)",
+    )
+    parser.add_argument(
+        "--workdir", type=Path, help="keep the workspaces here (default: a new temporary folder)"
+    )
+    parser.add_argument("--no-render", action="store_true", help="do not rewrite docs/benchmarks.md")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description="Huế platform benchmarks")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -20,22 +34,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     run.add_argument("--repeat", type=int, default=3, help="repetitions; figures are medians")
     run.add_argument("--stages", nargs="+", default=list(STAGES), choices=list(STAGES))
     run.add_argument(
-        "--digitization-tables",
-        type=int,
-        default=None,
-        help="bound the night to the first N digitisation tables (default: the whole catalogue)",
-    )
-    run.add_argument(
         "--tables",
         type=int,
         default=None,
         help="grow the digitisation catalogue to N tables (e.g. 950) and build the staging layer generated "
         "for it, in a copy of the source tree under --workdir (default: the committed 597-table catalogue)",
     )
-    run.add_argument(
-        "--workdir", type=Path, help="keep the workspaces here (default: a new temporary folder)"
-    )
-    run.add_argument("--no-render", action="store_true", help="do not rewrite docs/benchmarks.md")
+    _night_options(run, "")
     sub.add_parser("render", help="rewrite the bench section of docs/benchmarks.md from the stored results")
     collect = sub.add_parser(
         "collect",
@@ -54,17 +59,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "province-year and province-3y), write benchmarks/results/history*.json and docs/benchmarks.md",
     )
     history.add_argument("--repeat", type=int, default=1, help="repetitions; the ratio is a median")
-    history.add_argument(
-        "--digitization-tables",
-        type=int,
-        default=None,
-        help="bound the nights to the first N digitisation tables (the history that differs is the one-stop "
-        "system's; default: the whole catalogue)",
-    )
-    history.add_argument(
-        "--workdir", type=Path, help="keep the workspaces here (default: a new temporary folder)"
-    )
-    history.add_argument("--no-render", action="store_true", help="do not rewrite docs/benchmarks.md")
+    _night_options(history, " (the history that differs is the one-stop system's)")
     history.add_argument(
         "--collect",
         dest="command_",
