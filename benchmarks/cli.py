@@ -94,19 +94,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         command=command_line(),
         catalogue_tables=args.tables,
     )
-    path = write_result(result)
-    print(f"[bench] results: {path}")
-    if not args.no_render:
-        print(f"[bench] table: {render()}")
-    for row in result["figures"]:
-        print(f"  {row['figure']:<62} {row['value']!s:>14} {row['unit']:<7} {row['target']}")
-    return 0
+    rows = [f"{r['figure']:<62} {r['value']!s:>14} {r['unit']:<7} {r['target']}" for r in result["figures"]]
+    return _stored(f"results: {write_result(result)}", args.no_render, rows)
 
 
 def _history(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     from benchmarks.harness import command_line
     from benchmarks.history import collect_history, run_history, write_history
-    from benchmarks.render import render
 
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
@@ -116,12 +110,22 @@ def _history(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         result = collect_history(args.workdir, args.digitization_tables, args.command_)
     else:
         result = run_history(args.repeat, args.digitization_tables, args.workdir, command_line())
-    path = write_history(result)
-    print(f"[bench] {len(result['runs'])} repetition(s): {path}")
-    if not args.no_render:
+    rows = [
+        f"{r['figure']:<50} {r['1y']!s:>12} {r['3y']!s:>12} {r['ratio']!s:>7} {r['unit']}"
+        for r in result["figures"]
+    ]
+    return _stored(f"{len(result['runs'])} repetition(s): {write_history(result)}", args.no_render, rows)
+
+
+def _stored(message: str, no_render: bool, rows: list[str]) -> int:
+    """Say where a result went, re-render docs/benchmarks.md unless asked not to, print its figures."""
+    from benchmarks.render import render
+
+    print(f"[bench] {message}")
+    if not no_render:
         print(f"[bench] table: {render()}")
-    for row in result["figures"]:
-        print(f"  {row['figure']:<50} {row['1y']!s:>12} {row['3y']!s:>12} {row['ratio']!s:>7} {row['unit']}")
+    for row in rows:
+        print(f"  {row}")
     return 0
 
 

@@ -204,12 +204,9 @@ def _run_nightly(
     )
     warehouse = None
     if selection:
-        job = defs.resolve_job_def("nightly_warehouse")
         everything = dg.AssetSelection.all().resolve(graph) - ingest_selection().resolve(graph)
         # When everything is affected (a fresh warehouse), run the whole job: dbt then builds without a
         # subset selection, which for hundreds of models is much cheaper than listing each one.
         subset = None if selection >= everything else sorted(selection, key=str)
-        warehouse = job.execute_in_process(
-            instance=instance, raise_on_error=False, asset_selection=subset, run_config=run_config, tags=tags
-        )
+        warehouse = execute("nightly_warehouse", subset)
     return NightlyResult(ingest=ingest, verification=verification, warehouse=warehouse, selection=selection)

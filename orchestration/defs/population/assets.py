@@ -1,8 +1,8 @@
 """The national population database through the LGSP: applicant verification and aggregate statistics.
 
-Verification is bounded per run (``HUE_LGSP_MAX_LOOKUPS_PER_RUN``, default 500) and continues from its committed position the
-next night: the population service is shared by the whole province and must never be hammered, which is
-also why its pool allows one step at a time.
+Verification is bounded per run (``HUE_LGSP_MAX_LOOKUPS_PER_RUN``, default 500) and continues from its
+committed position the next night: the population service is shared by the whole province and must never
+be hammered, which is also why its pool allows one step at a time.
 """
 
 # No `from __future__ import annotations` here: Dagster inspects the context annotation at runtime.
