@@ -60,6 +60,9 @@ class Workspace:
             "HUE_QUALITY_DIR": str(self.quality),
             "HUE_PSEUDONYM_KEY": BENCH_PSEUDONYM_KEY,
             "DAGSTER_HOME": str(self.dagster_home),
+            # The measured "next day" comes minutes after the first night, inside the dossier facts'
+            # lookback (macros/util/incremental_dossiers.sql): without this it would rebuild the history.
+            "HUE_DOSSIER_FACTS_LOOKBACK_HOURS": "0",
         }
 
 

@@ -29,7 +29,9 @@ RUN_TIME_COLUMNS: dict[str, tuple[str, ...]] = {
 
 # The same for the marts: lineage and measurement columns that name the run, not the data.
 MART_RUN_TIME_COLUMNS: dict[str, tuple[str, ...]] = {
-    "marts.fct_dossiers": ("batch_id",),  # the lake batch the dossier's version came in (lineage)
+    # the lake batch the dossier's version came in, and the batch the build had seen last (lineage)
+    "marts.fct_dossiers": ("batch_id", "watermark_batch_id"),
+    "marts.fct_dossier_steps": ("watermark_batch_id",),
     "marts.rpt_standardisation_issues": ("measured_at",),  # when the staging model counted its issues
 }
 

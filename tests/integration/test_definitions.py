@@ -47,6 +47,23 @@ def test_lineage_runs_from_raw_dossiers_to_the_published_dataset(defs):
     } <= upstream
 
 
+def test_the_dossier_facts_are_incremental_and_read_the_change_feeds(defs):
+    graph = defs.resolve_asset_graph()
+    parents = {key: graph.get(dg.AssetKey([key])).parent_keys for key in ("fct_dossiers", "fct_dossier_steps")}
+    assert dg.AssetKey(["stg_one_stop__changes"]) in parents["fct_dossiers"]
+    assert dg.AssetKey(["stg_one_stop__processing_step_changes"]) in parents["fct_dossier_steps"]
+    # the feeds hang off the ingestion assets, so a night's new one-stop batches select them
+    feed = graph.get(dg.AssetKey(["stg_one_stop__changes"]))
+    assert dg.AssetKey(["one_stop", "dossiers"]) in feed.parent_keys
+
+
+def test_the_warehouse_build_takes_a_full_refresh_config():
+    from orchestration.defs.warehouse.assets import WarehouseBuildConfig, warehouse_dbt_assets
+
+    fields = warehouse_dbt_assets.op.config_schema.as_field().config_type.fields
+    assert "full_refresh" in fields and not WarehouseBuildConfig().full_refresh
+
+
 def test_the_published_table_carries_the_blocking_gate(defs):
     graph = defs.resolve_asset_graph()
     checks = {

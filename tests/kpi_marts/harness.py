@@ -48,6 +48,7 @@ ONE_STOP_STAGING = (
     "stg_one_stop__dossier_fees",
     "stg_one_stop__dossier_documents",
     "stg_one_stop__dossier_results",
+    "stg_one_stop__changes",
 )
 
 
@@ -86,7 +87,7 @@ PROBE_TABLES: dict[str, str] = {
         processing_ended_at timestamp, returned_at timestamp, status integer, agency_code varchar,
         has_digitised_components boolean, is_vneid_verified boolean, online_payment_channel integer,
         is_paid_online boolean, is_synced_to_dvcqg boolean, has_complaint boolean, updated_at timestamp,
-        source_version varchar, batch_id varchar""",
+        source_version varchar""",
     "agencies": """agency_code varchar, agency_name varchar, level_number integer, level varchar,
         parent_agency_code varchar, admin_unit_code varchar, valid_from date, valid_to date""",
     "procedures": """procedure_code varchar, procedure_name varchar, field_code varchar, field_name varchar,
@@ -103,6 +104,8 @@ PROBE_TABLES: dict[str, str] = {
         is_digitised boolean, is_reused boolean, is_from_personal_data_store boolean""",
     "dossier_results": """dossier_code varchar, sequence_number integer, result_code varchar,
         result_name varchar, has_electronic_file boolean""",
+    # the change feed the incremental facts read; the marts here are views and tables, never incremental
+    "changes": "source_table varchar, batch_id varchar, dossier_code varchar",
 }
 
 

@@ -14,8 +14,9 @@
 {%- endmacro %}
 
 {#- Supplement requests of each row of `judged` (columns dossier_code, <judged_at>, plus `keys`) made at or
-    before its judging moment: count and seconds, each request counted up to that moment. -#}
-{% macro supplements_at(judged, judged_at, keys) -%}
+    before its judging moment: count and seconds, each request counted up to that moment. `supplements` names
+    the requests to read (a CTE of the caller); the staging model when none. -#}
+{% macro supplements_at(judged, judged_at, keys, supplements=none) -%}
 select
     {% for key in keys %}j.{{ key }}, {% endfor %}
     count(s.requested_at) as supplement_count,
@@ -23,7 +24,7 @@ select
         'case when s.answered_at is not null and s.answered_at < j.' ~ judged_at ~ ' then s.answered_at else j.' ~ judged_at ~ ' end') }}), 0)
         as supplement_seconds
 from {{ judged }} as j
-left join {{ ref('stg_one_stop__dossier_supplements') }} as s
+left join {{ supplements if supplements is not none else ref('stg_one_stop__dossier_supplements') }} as s
     on s.dossier_code = j.dossier_code and s.requested_at <= j.{{ judged_at }}
 group by {% for key in keys %}j.{{ key }}{% if not loop.last %}, {% endif %}{% endfor %}
 {%- endmacro %}

@@ -12,12 +12,25 @@ from pathlib import Path
 
 import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
+from pydantic import Field
 
 from orchestration.lib.dbt.project import dbt_project
 from orchestration.lib.dbt.translator import HueDbtTranslator
 from orchestration.resources import LakeResource, WarehouseResource
 from sources.common.crash import maybe_crash
 from sources.population.pseudonym import postgres_key_in_environment
+
+
+class WarehouseBuildConfig(dg.Config):
+    """Run config of the warehouse build (launchpad: ``ops: {warehouse_dbt_assets: {config: ...}}``)."""
+
+    full_refresh: bool = Field(
+        default=False,
+        description=(
+            "Rebuild the incremental dossier facts from the whole lake (dbt --full-refresh). Needed after "
+            "changing their columns or the administrative-unit reference; a nightly run never sets it."
+        ),
+    )
 
 
 @dbt_assets(
@@ -27,7 +40,11 @@ from sources.population.pseudonym import postgres_key_in_environment
     pool="warehouse",
 )
 def warehouse_dbt_assets(
-    context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource, lake: LakeResource
+    context: dg.AssetExecutionContext,
+    dbt: DbtCliResource,
+    warehouse: WarehouseResource,
+    lake: LakeResource,
+    config: WarehouseBuildConfig,
 ):
     # `build` runs models, seeds and their tests in dependency order. dagster-dbt turns the run's asset
     # selection into dbt's --select, so the nightly warehouse run builds only what its new batches touch.
@@ -37,6 +54,8 @@ def warehouse_dbt_assets(
     if warehouse.is_postgres:
         load_lake_into_postgres(context, warehouse, lake)
         args += ["--target", "postgres"]
+    if config.full_refresh:
+        args.append("--full-refresh")
     maybe_crash("dbt.before_build")
     # PostgreSQL reads the pseudonymisation key from the dbt sessions' settings (PGOPTIONS), never from SQL.
     with postgres_key_in_environment(os.environ.get("HUE_PSEUDONYM_KEY") if warehouse.is_postgres else None):

@@ -1,8 +1,20 @@
 -- One row per dossier (hồ sơ): level, agency, procedure, field, channel, applicant type, dates, outcome,
 -- supplements, the rule-2.1 verdict, fee/payment, digitisation, reuse and VNeID flags, and the
 -- administrative unit of the handling agency valid at receipt with the unit holding its territory today.
+-- Incremental (dbt_project.yml): a night rebuilds the dossiers its new batches touched
+-- (macros/util/incremental_dossiers.sql); the nested lists are tied to a dossier version, so the dossier and
+-- list tables name every change, and a changed agency or procedure catalogue rebuilds every dossier.
+-- depends_on: {{ ref('stg_one_stop__changes') }}
+{%- set changes = dossier_changes(
+    ['dossiers', 'dossier_supplements', 'dossier_fees', 'dossier_documents', 'dossier_results'],
+    catalogue=['agencies', 'procedures']) %}
+
 with dossiers as (
-    select * from {{ ref('stg_one_stop__dossiers') }}
+    select * from {{ ref('stg_one_stop__dossiers') }} {{ where_dossier_in('dossier_code', changes.codes) }}
+),
+
+supplement_requests as (
+    select * from {{ ref('stg_one_stop__dossier_supplements') }} {{ where_dossier_in('dossier_code', changes.codes) }}
 ),
 
 agencies as (
@@ -16,13 +28,13 @@ procedures as (
 
 supplements as (
     select dossier_code, count(*) as supplement_count
-    from {{ ref('stg_one_stop__dossier_supplements') }}
+    from supplement_requests
     group by dossier_code
 ),
 
 fees as (
     select dossier_code, sum(amount_vnd) as fee_total_vnd
-    from {{ ref('stg_one_stop__dossier_fees') }}
+    from {{ ref('stg_one_stop__dossier_fees') }} {{ where_dossier_in('dossier_code', changes.codes) }}
     group by dossier_code
 ),
 
@@ -32,13 +44,13 @@ documents as (
         max(case when is_digitised then 1 else 0 end) = 1 as has_digitised_document,
         max(case when is_reused then 1 else 0 end) = 1 as has_reused_document,
         max(case when is_from_personal_data_store then 1 else 0 end) = 1 as has_personal_store_document
-    from {{ ref('stg_one_stop__dossier_documents') }}
+    from {{ ref('stg_one_stop__dossier_documents') }} {{ where_dossier_in('dossier_code', changes.codes) }}
     group by dossier_code
 ),
 
 results as (
     select dossier_code, max(case when has_electronic_file then 1 else 0 end) = 1 as has_electronic_result
-    from {{ ref('stg_one_stop__dossier_results') }}
+    from {{ ref('stg_one_stop__dossier_results') }} {{ where_dossier_in('dossier_code', changes.codes) }}
     group by dossier_code
 ),
 
@@ -85,13 +97,13 @@ answered_supplements as (
     select
         dossier_code,
         coalesce(sum({{ seconds_between('requested_at', 'answered_at') }}), 0) as supplement_seconds
-    from {{ ref('stg_one_stop__dossier_supplements') }}
+    from supplement_requests
     where answered_at is not null
     group by dossier_code
 ),
 
 supplements_at_end as (
-    {{ supplements_at('ended_dossiers', 'ended_at', ['dossier_code']) }}
+    {{ supplements_at('ended_dossiers', 'ended_at', ['dossier_code'], 'supplement_requests') }}
 )
 
 select
@@ -111,7 +123,8 @@ select
     u.name as admin_unit_name_at_receipt,
     u.unit_tier as admin_unit_tier,
     u.current_code as current_admin_unit_code,
-    u.current_name as current_admin_unit_name
+    u.current_name as current_admin_unit_name,
+    {{ watermark_column(changes) }}
 from joined as j
 left join supplements_at_end as e on e.dossier_code = j.dossier_code
 left join answered_supplements as sa on sa.dossier_code = j.dossier_code
