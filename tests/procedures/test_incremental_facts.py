@@ -9,6 +9,7 @@ and dbt's log must show that the night took the incremental path with exactly th
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import shutil
 import sqlite3
@@ -158,3 +159,39 @@ def test_incremental_facts_equal_a_full_build(tiny_url: str, tmp_path: Path) -> 
     run_dbt(project, env, *BUILD)
     assert _changes_logged(project, "fct_dossiers").startswith("0 dossiers changed since")
     _assert_equals_full_build(lake, warehouse, tmp_path, "night-4")
+
+
+def test_a_fact_built_before_it_was_incremental_asks_for_a_full_refresh(
+    lake_dir: Path, tmp_path: Path
+) -> None:
+    from dbt.cli.main import dbtRunner
+
+    project = scratch_project(tmp_path)
+    warehouse = tmp_path / "warehouse.duckdb"
+    env = {"HUE_LAKE_DIR": str(lake_dir), "HUE_WAREHOUSE_PATH": str(warehouse)}
+    run_dbt(project, env, *BUILD)
+    with duckdb.connect(str(warehouse)) as con:  # the table as the previous release left it
+        con.execute("alter table marts.fct_dossiers drop column watermark_batch_id")
+
+    saved = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    try:
+        args = [
+            "--project-dir",
+            str(project),
+            "--profiles-dir",
+            str(project),
+            "--log-path",
+            str(project / "logs"),
+        ]
+        refused = dbtRunner().invoke([*BUILD, *args])
+    finally:
+        for k, v in saved.items():
+            os.environ.pop(k) if v is None else os.environ.__setitem__(k, v)
+    assert not refused.success
+    log = (project / "logs" / "dbt.log").read_text(encoding="utf-8")
+    assert "was built before it became incremental" in log and "full_refresh: true" in log
+
+    run_dbt(project, env, *BUILD, "--full-refresh")
+    with duckdb.connect(str(warehouse)) as con:
+        assert con.execute("select count(watermark_batch_id) from marts.fct_dossiers").fetchone()[0] > 0

@@ -41,6 +41,13 @@
     {%- set feed = '(' ~ parts | join(' union all ') ~ ') as feed' -%}
     {%- set newest = none -%}
     {%- if is_incremental() -%}
+        {%- set existing = adapter.get_columns_in_relation(this) | map(attribute='name') | map('lower') | list -%}
+        {%- if 'watermark_batch_id' not in existing -%}
+            {{ exceptions.raise_compiler_error(
+                this.identifier ~ " was built before it became incremental and has no watermark: rebuild it"
+                ~ " once from the whole lake with dbt --full-refresh (Dagster: launch the warehouse job with"
+                ~ " ops: {warehouse_dbt_assets: {config: {full_refresh: true}}})") }}
+        {%- endif -%}
         {%- set newest = run_query('select max(watermark_batch_id) from ' ~ this).columns[0].values()[0] -%}
     {%- endif -%}
     {%- if newest is none -%}
