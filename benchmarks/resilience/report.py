@@ -121,8 +121,9 @@ def render(results_dir: Path = RESULTS_DIR, doc: Path = DOC, findings: str = "")
         "owed; in the crash matrix a point whose night had already verified is compared with two clean "
         "nights. The warehouse marts are compared table by table without the columns that name the run "
         "(`fct_dossiers.batch_id` and the facts' `watermark_batch_id`, "
-        "`rpt_standardisation_issues.measured_at`), and the portal store by each dataset's number of versions and its current version's content hash (a publication made twice "
-        "shows as an extra version).\n"
+        "`rpt_standardisation_issues.measured_at`), and the portal store by each dataset's number of "
+        "versions and its current version's content hash (a publication made twice shows as an extra "
+        "version).\n"
     )
     doc.write_text(
         head + "\n" + "\n".join(sections) + (f"\n{findings}\n" if findings else ""), encoding="utf-8"

@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import pytest
 import yaml
-from dbt.cli.main import dbtRunner
+from dbt.cli.main import dbtRunner, dbtRunnerResult
 
 from sandbox.one_stop.generate import build_database
 from sandbox.scenario import Scenario
@@ -32,14 +32,19 @@ def tiny_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     return url
 
 
-@pytest.fixture(scope="session")
-def lake_dir(tiny_url: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("procedures_lake")
-    connector = OneStopSqlConnector(tiny_url, page_size=20_000)
+def sync_lake(url: str, root: Path) -> None:
+    """One sync of the one-stop database at `url` into the lake at `root`, with the real SQL connector."""
+    connector = OneStopSqlConnector(url, page_size=20_000)
     try:
         sync_one_stop(Lake(root), connector)
     finally:
         connector.close()
+
+
+@pytest.fixture(scope="session")
+def lake_dir(tiny_url: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("procedures_lake")
+    sync_lake(tiny_url, root)
     return root
 
 
@@ -93,7 +98,8 @@ def scratch_project(root: Path) -> Path:
     return project
 
 
-def run_dbt(project: Path, env: dict[str, str], *args: str) -> None:
+def run_dbt(project: Path, env: dict[str, str], *args: str, check: bool = True) -> dbtRunnerResult:
+    """dbt in this process with `env` set for the call; asserts success unless `check` is false."""
     saved = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
     try:
@@ -104,11 +110,13 @@ def run_dbt(project: Path, env: dict[str, str], *args: str) -> None:
     finally:
         for k, v in saved.items():
             os.environ.pop(k) if v is None else os.environ.__setitem__(k, v)
-    assert result.success, result.exception or [
-        (r.node.name, r.status, r.message)
-        for r in (result.result or [])
-        if r.status not in ("success", "pass", "warn")
-    ]
+    if check:
+        assert result.success, result.exception or [
+            (r.node.name, r.status, r.message)
+            for r in (result.result or [])
+            if r.status not in ("success", "pass", "warn")
+        ]
+    return result
 
 
 @pytest.fixture(scope="session")

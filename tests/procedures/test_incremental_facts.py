@@ -9,7 +9,6 @@ and dbt's log must show that the night took the incremental path with exactly th
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 import shutil
 import sqlite3
@@ -17,10 +16,7 @@ from pathlib import Path
 
 import duckdb
 
-from sources.lake import Lake
-from sources.one_stop.sql import OneStopSqlConnector
-from sources.one_stop.sync import sync_one_stop
-from tests.procedures.conftest import run_dbt, scratch_project
+from tests.procedures.conftest import run_dbt, scratch_project, sync_lake
 
 FACTS = ("fct_dossiers", "fct_dossier_steps")
 # seeds and models: the data tests belong to the rest of the project
@@ -29,11 +25,7 @@ BUILD = ("build", "--resource-type", "seed", "--resource-type", "model", "--sele
 
 
 def _sync(db: Path, lake: Path) -> None:
-    connector = OneStopSqlConnector(f"sqlite:///{db}", page_size=20_000)
-    try:
-        sync_one_stop(Lake(lake), connector)
-    finally:
-        connector.close()
+    sync_lake(f"sqlite:///{db}", lake)
 
 
 def _next_moment(con: sqlite3.Connection) -> str:
@@ -47,7 +39,7 @@ def _next_moment(con: sqlite3.Connection) -> str:
 
 
 def _changes_logged(project: Path, model: str) -> str:
-    """The last thing changed_dossiers logged for `model` in this project's dbt log."""
+    """The last thing dossier_changes logged for `model` in this project's dbt log."""
     found = re.findall(
         rf"\b{model}: ((?:\d+ dossiers|the agency)[^\n]*)",
         (project / "logs" / "dbt.log").read_text(encoding="utf-8"),
@@ -164,8 +156,6 @@ def test_incremental_facts_equal_a_full_build(tiny_url: str, tmp_path: Path) -> 
 def test_a_fact_built_before_it_was_incremental_asks_for_a_full_refresh(
     lake_dir: Path, tmp_path: Path
 ) -> None:
-    from dbt.cli.main import dbtRunner
-
     project = scratch_project(tmp_path)
     warehouse = tmp_path / "warehouse.duckdb"
     env = {"HUE_LAKE_DIR": str(lake_dir), "HUE_WAREHOUSE_PATH": str(warehouse)}
@@ -173,21 +163,7 @@ def test_a_fact_built_before_it_was_incremental_asks_for_a_full_refresh(
     with duckdb.connect(str(warehouse)) as con:  # the table as the previous release left it
         con.execute("alter table marts.fct_dossiers drop column watermark_batch_id")
 
-    saved = {k: os.environ.get(k) for k in env}
-    os.environ.update(env)
-    try:
-        args = [
-            "--project-dir",
-            str(project),
-            "--profiles-dir",
-            str(project),
-            "--log-path",
-            str(project / "logs"),
-        ]
-        refused = dbtRunner().invoke([*BUILD, *args])
-    finally:
-        for k, v in saved.items():
-            os.environ.pop(k) if v is None else os.environ.__setitem__(k, v)
+    refused = run_dbt(project, env, *BUILD, check=False)
     assert not refused.success
     log = (project / "logs" / "dbt.log").read_text(encoding="utf-8")
     assert "was built before it became incremental" in log and "full_refresh: true" in log
