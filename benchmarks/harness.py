@@ -461,7 +461,10 @@ def _changes_note(runs: list[dict]) -> str:
     changes = [run["day_of_changes"] for run in runs if "day_of_changes" in run]
     if not changes:
         return ""
-    return f"{changes[0]['dossiers']} dossiers changed + digitisation tables due on day {changes[0]['digitization_epoch']}"
+    return (
+        f"{_int(changes[0]['dossiers'])} dossiers changed + digitisation tables due on day "
+        f"{changes[0]['digitization_epoch']}"
+    )
 
 
 def vn(value: float | None) -> str:

@@ -32,9 +32,9 @@ TIERS: dict[str, Tier] = {
     "national-year": Tier(
         "national-year",
         "province-year",
-        "bounded sample: the history is the province-year sandbox data (~1/70 of the national dossiers, "
+        "the history is the province-year sandbox data (~1/70 of the national dossiers, "
         "not the 30M-dossier national scenario); the day of changes is national: "
-        f"{NATIONAL_DOSSIERS_PER_DAY:,} dossiers moved on (30M / 365)",
+        f"{NATIONAL_DOSSIERS_PER_DAY // 1000}.000 dossiers moved on (30M / 365)",
         NATIONAL_DOSSIERS_PER_DAY,
     ),
 }

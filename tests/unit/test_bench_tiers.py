@@ -27,7 +27,7 @@ def test_province_tiers_move_a_province_day_and_the_national_tier_a_national_day
     assert round(30_000_000 / 365, -3) == NATIONAL_DOSSIERS_PER_DAY
     assert national.dossiers_per_day == NATIONAL_DOSSIERS_PER_DAY
     # bounded, and saying which part is bounded and which is national
-    assert "province-year" in national.sample_note and "82,000" in national.sample_note
+    assert "province-year" in national.sample_note and "82.000 dossiers" in national.sample_note
 
 
 def test_a_province_day_keeps_one_dossier_every_20_seconds_from_8_am():
