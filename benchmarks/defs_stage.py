@@ -31,9 +31,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", required=True)
     parser.add_argument("--loads", type=int, default=3, help="fresh-process loads; the median is reported")
-    parser.add_argument(
-        "--one", action="store_true", help=argparse.SUPPRESS
-    )  # a single load, in this process
+    # --one: a single load in this process, what each of the --loads child interpreters runs
+    parser.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.one:
         Path(args.out).write_text(json.dumps(load_once()), encoding="utf-8")

@@ -424,8 +424,8 @@ def _defs_note(runs: list[dict]) -> str:
         return ""
     first = median([each[0] for each in loads])
     return (
-        f"median of {len(loads[0])} loads, each in a new interpreter; the first load, which also "
-        f"byte-compiles the copied source tree, took {vn(first)} s"
+        f"median of {len(loads[0])} loads, each in a new interpreter; the first load, which may also "
+        f"byte-compile the source tree and meet a cold file cache, took {vn(first)} s"
     )
 
 

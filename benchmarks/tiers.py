@@ -34,7 +34,7 @@ TIERS: dict[str, Tier] = {
         "province-year",
         "the history is the province-year sandbox data (~1/70 of the national dossiers, "
         "not the 30M-dossier national scenario); the day of changes is national: "
-        f"{NATIONAL_DOSSIERS_PER_DAY // 1000}.000 dossiers moved on (30M / 365)",
+        f"{f'{NATIONAL_DOSSIERS_PER_DAY:,}'.replace(',', '.')} dossiers moved on (30M / 365)",
         NATIONAL_DOSSIERS_PER_DAY,
     ),
 }
